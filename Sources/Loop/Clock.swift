@@ -1,0 +1,208 @@
+import CLibUV
+
+/// A point on a monotonic clock, in nanoseconds from an arbitrary origin.
+public struct LoopInstant: Comparable, Hashable, Sendable {
+    public var nanoseconds: UInt64
+
+    public init(nanoseconds: UInt64) { self.nanoseconds = nanoseconds }
+
+    public static func < (a: Self, b: Self) -> Bool { a.nanoseconds < b.nanoseconds }
+
+    public static func + (a: Self, d: Duration) -> Self {
+        Self(nanoseconds: a.nanoseconds &+ d.clampedNanoseconds)
+    }
+
+    public func duration(since earlier: Self) -> Duration {
+        .nanoseconds(Int64(nanoseconds) - Int64(earlier.nanoseconds))
+    }
+}
+
+extension Duration {
+    /// Non-negative nanoseconds, saturating: a timer cannot fire in the past or beyond ~292 years.
+    var clampedNanoseconds: UInt64 {
+        let (seconds, attoseconds) = components
+        if seconds < 0 || (seconds == 0 && attoseconds < 0) { return 0 }
+        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return UInt64(Int64.max) }
+        return min(whole &+ UInt64(attoseconds / 1_000_000_000), UInt64(Int64.max))
+    }
+
+    /// Whole milliseconds, rounded up so a timer never fires early.
+    var milliseconds: UInt64 {
+        let ns = clampedNanoseconds
+        return ns / 1_000_000 + (ns % 1_000_000 == 0 ? 0 : 1)
+    }
+
+    public var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) / 1e18
+    }
+}
+
+/// A scheduled callback that can be cancelled before it fires.
+@LoopActor
+public protocol TimerHandle: AnyObject {
+    func cancel()
+}
+
+/// Time and timers for loop code. Production code uses `UVClock`; tests drive `ManualClock`
+/// so timer logic runs deterministically without sleeping.
+@LoopActor
+public protocol LoopClock: AnyObject, Sendable {
+    var now: LoopInstant { get }
+    /// Calls `action` once on the loop, `delay` from now, unless cancelled first.
+    @discardableResult
+    func schedule(after delay: Duration, _ action: @escaping @LoopActor () -> Void) -> any TimerHandle
+}
+
+extension LoopClock {
+    /// Suspends for `duration` on this clock; throws `CancellationError` when the task is cancelled.
+    public func sleep(for duration: Duration) async throws {
+        let sleeper = Sleeper()
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+                sleeper.continuation = continuation
+                if Task.isCancelled {
+                    sleeper.finish(CancellationError())
+                } else {
+                    sleeper.timer = schedule(after: duration) { sleeper.finish(nil) }
+                }
+            }
+        } onCancel: {
+            Task { @LoopActor in sleeper.finish(CancellationError()) }
+        }
+    }
+}
+
+@LoopActor
+private final class Sleeper {
+    var continuation: CheckedContinuation<Void, Error>?
+    var timer: (any TimerHandle)?
+
+    func finish(_ error: Error?) {
+        guard let continuation else { return }
+        self.continuation = nil
+        timer?.cancel()
+        timer = nil
+        if let error { continuation.resume(throwing: error) } else { continuation.resume() }
+    }
+}
+
+/// The real clock: `uv_hrtime` and one `uv_timer` per scheduled callback.
+@LoopActor
+public final class UVClock: LoopClock {
+    public static let shared = UVClock()
+
+    public nonisolated init() {}
+
+    public var now: LoopInstant { LoopInstant(nanoseconds: uv_hrtime()) }
+
+    @discardableResult
+    public func schedule(after delay: Duration, _ action: @escaping @LoopActor () -> Void) -> any TimerHandle {
+        UVTimer(after: delay, action)
+    }
+}
+
+@LoopActor
+private final class UVTimer: TimerHandle {
+    private var handle: UnsafeMutablePointer<uv_timer_t>?
+    private var action: (@LoopActor () -> Void)?
+
+    init(after delay: Duration, _ action: @escaping @LoopActor () -> Void) {
+        self.action = action
+        let handle = LoopHandles.allocate(uv_timer_t.self)
+        uv_timer_init(EventLoop.shared.uv, handle)
+        LoopHandles.attach(self, to: cuv_handle(handle))
+        self.handle = handle
+        uv_timer_start(handle, { timer in
+            LoopActor.assumeIsolated {
+                LoopHandles.owner(of: cuv_handle(timer!), as: UVTimer.self)?.fire()
+            }
+        }, delay.milliseconds, 0)
+    }
+
+    private func fire() {
+        let action = self.action
+        cancel()
+        action?()
+    }
+
+    func cancel() {
+        action = nil
+        guard let handle else { return }
+        self.handle = nil
+        LoopHandles.close(cuv_handle(handle))
+    }
+}
+
+/// A clock that moves only when told to: `advance(by:)` fires every due callback in deadline order,
+/// with `now` set to each callback's deadline while it runs.
+@LoopActor
+public final class ManualClock: LoopClock {
+    private struct Entry {
+        let deadline: LoopInstant
+        let sequence: UInt64
+        let timer: ManualTimer
+    }
+
+    public private(set) var now: LoopInstant
+    private var entries: [Entry] = []
+    private var sequence: UInt64 = 0
+
+    public nonisolated init(start: LoopInstant = LoopInstant(nanoseconds: 1_000_000_000)) {
+        now = start
+    }
+
+    /// Callbacks scheduled and not yet fired or cancelled.
+    public var pendingCount: Int { entries.count { $0.timer.action != nil } }
+
+    public var nextDeadline: LoopInstant? {
+        entries.filter { $0.timer.action != nil }.map(\.deadline).min()
+    }
+
+    @discardableResult
+    public func schedule(after delay: Duration, _ action: @escaping @LoopActor () -> Void) -> any TimerHandle {
+        let timer = ManualTimer(action)
+        sequence += 1
+        entries.append(Entry(deadline: now + delay, sequence: sequence, timer: timer))
+        return timer
+    }
+
+    public func advance(by duration: Duration) {
+        advance(to: now + duration)
+    }
+
+    public func advance(to target: LoopInstant) {
+        while let index = nextDueIndex(notAfter: target) {
+            let entry = entries.remove(at: index)
+            now = max(now, entry.deadline)
+            entry.timer.fire()
+        }
+        now = max(now, target)
+        entries.removeAll { $0.timer.action == nil }
+    }
+
+    private func nextDueIndex(notAfter target: LoopInstant) -> Int? {
+        var best: Int?
+        for (index, entry) in entries.enumerated() where entry.timer.action != nil && entry.deadline <= target {
+            if let b = best, (entries[b].deadline, entries[b].sequence) <= (entry.deadline, entry.sequence) { continue }
+            best = index
+        }
+        return best
+    }
+}
+
+@LoopActor
+private final class ManualTimer: TimerHandle {
+    var action: (@LoopActor () -> Void)?
+
+    init(_ action: @escaping @LoopActor () -> Void) { self.action = action }
+
+    func fire() {
+        let action = self.action
+        self.action = nil
+        action?()
+    }
+
+    func cancel() { action = nil }
+}

@@ -1,0 +1,26 @@
+/// The isolation domain of everything that touches libuv: code marked `@LoopActor` runs on
+/// `EventLoop.shared`'s thread.
+@globalActor
+public actor LoopActor {
+    public static let shared = LoopActor()
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        EventLoop.shared.serialExecutor.asUnownedSerialExecutor()
+    }
+
+    public static var sharedUnownedExecutor: UnownedSerialExecutor {
+        EventLoop.shared.serialExecutor.asUnownedSerialExecutor()
+    }
+
+    /// Runs `operation` as `@LoopActor` code when the caller is known, at run time, to be on the loop
+    /// thread — as libuv callbacks are. Traps otherwise.
+    public static func assumeIsolated<T>(
+        _ operation: @LoopActor () throws -> T, file: StaticString = #fileID, line: UInt = #line
+    ) rethrows -> T {
+        EventLoop.shared.preconditionInLoop(file: file, line: line)
+        return try withoutActuallyEscaping(operation) { isolated in
+            // Safe: we just checked we are on the loop thread, which is what @LoopActor guarantees.
+            try unsafeBitCast(isolated, to: (() throws -> T).self)()
+        }
+    }
+}
