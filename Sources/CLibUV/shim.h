@@ -1,5 +1,6 @@
 #ifndef NODE_AGENT_CLIBUV_SHIM_H
 #define NODE_AGENT_CLIBUV_SHIM_H
+// Every C module defines _GNU_SOURCE so shared system headers (sys/select.h) import identically.
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif

@@ -28,7 +28,7 @@ extension Duration {
     }
 
     /// Whole milliseconds, rounded up so a timer never fires early.
-    var milliseconds: UInt64 {
+    public var millisecondsRoundedUp: UInt64 {
         let ns = clampedNanoseconds
         return ns / 1_000_000 + (ns % 1_000_000 == 0 ? 0 : 1)
     }
@@ -118,7 +118,7 @@ private final class UVTimer: TimerHandle {
             LoopActor.assumeIsolated {
                 LoopHandles.owner(of: cuv_handle(timer!), as: UVTimer.self)?.fire()
             }
-        }, delay.milliseconds, 0)
+        }, delay.millisecondsRoundedUp, 0)
     }
 
     private func fire() {

@@ -1,0 +1,194 @@
+import CCurl
+import CLibUV
+import Loop
+
+/// `curl_global_init` must run once per process, before any other curl call.
+enum CurlGlobal {
+    static let initialized: Bool = curl_global_init(Int(CURL_GLOBAL_ALL)) == CURLE_OK
+}
+
+/// A curl multi handle driven by the loop: curl tells us which sockets to watch (`uv_poll`, one cached
+/// per socket) and when to call it back (one `uv_timer`); we report readiness with
+/// `curl_multi_socket_action` and collect finished transfers.
+@LoopActor
+final class CurlMulti {
+    private let multi: UnsafeMutableRawPointer
+    private var timer: UnsafeMutablePointer<uv_timer_t>?
+    private var polls: [curl_socket_t: SocketPoll] = [:]
+    private var transfers: [UnsafeMutableRawPointer: Transfer] = [:]
+    private var isClosed = false
+
+    init(maxIdleConnections: Int) {
+        precondition(CurlGlobal.initialized, "curl_global_init failed")
+        multi = curl_multi_init()
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        ccurl_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, me)
+        ccurl_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, me)
+        ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxIdleConnections)
+        ccurl_multi_setopt_socket_cb(multi) { _, socket, what, userp, _ in
+            LoopActor.assumeIsolated { CurlMulti.from(userp).watch(socket, what: what) }
+            return 0
+        }
+        ccurl_multi_setopt_timer_cb(multi) { _, timeoutMs, userp in
+            LoopActor.assumeIsolated { CurlMulti.from(userp).arm(timeoutMs: timeoutMs) }
+            return 0
+        }
+        let timer = LoopHandles.allocate(uv_timer_t.self)
+        uv_timer_init(EventLoop.shared.uv, timer)
+        LoopHandles.attach(TimerOwner(self), to: cuv_handle(timer))
+        self.timer = timer
+    }
+
+    private static func from(_ pointer: UnsafeMutableRawPointer?) -> CurlMulti {
+        Unmanaged<CurlMulti>.fromOpaque(pointer!).takeUnretainedValue()
+    }
+
+    var activeTransfers: Int { transfers.count }
+
+    func add(_ transfer: Transfer) {
+        guard !isClosed else {
+            transfer.finish(.failure(HTTPClientError(.cancelled, "\(transfer.request.method) \(transfer.request.url): client is shut down")))
+            return
+        }
+        transfers[transfer.easy] = transfer
+        let code = curl_multi_add_handle(multi, transfer.easy)
+        if code != CURLM_OK {
+            transfers[transfer.easy] = nil
+            let reason = String(cString: curl_multi_strerror(code))
+            transfer.finish(.failure(HTTPClientError(.invalidRequest, "\(transfer.request.method) \(transfer.request.url): \(reason)")))
+        }
+    }
+
+    /// Aborts a transfer still running (cancellation, or its reader went away).
+    func remove(_ transfer: Transfer, error: HTTPClientError) {
+        guard transfers.removeValue(forKey: transfer.easy) != nil else { return }
+        curl_multi_remove_handle(multi, transfer.easy)
+        transfer.finish(.failure(error))
+    }
+
+    /// Lets a paused transfer continue once its reader caught up.
+    func resume(_ transfer: Transfer) {
+        guard transfers[transfer.easy] != nil else { return }
+        curl_easy_pause(transfer.easy, ccurl_pause_cont())
+        collectFinished()
+    }
+
+    func shutdown() {
+        guard !isClosed else { return }
+        isClosed = true
+        for transfer in Array(transfers.values) {
+            remove(transfer, error: HTTPClientError(.cancelled, "\(transfer.request.method) \(transfer.request.url): client is shut down"))
+        }
+        curl_multi_cleanup(multi)
+        for poll in polls.values { poll.close() }
+        polls = [:]
+        if let timer { LoopHandles.close(cuv_handle(timer)) }
+        timer = nil
+    }
+
+    // MARK: curl → loop
+
+    private func watch(_ socket: curl_socket_t, what: Int32) {
+        if what == ccurl_poll_remove() {
+            polls.removeValue(forKey: socket)?.close()
+            return
+        }
+        var events: Int32 = 0
+        if what & ccurl_poll_in() != 0 { events |= Int32(UV_READABLE.rawValue) }
+        if what & ccurl_poll_out() != 0 { events |= Int32(UV_WRITABLE.rawValue) }
+        let poll = polls[socket] ?? {
+            let poll = SocketPoll(socket: socket, multi: self)
+            polls[socket] = poll
+            return poll
+        }()
+        poll.start(events: events)
+    }
+
+    private func arm(timeoutMs: Int) {
+        guard let timer else { return }
+        if timeoutMs < 0 {
+            uv_timer_stop(timer)
+        } else {
+            // Even a 0 ms timeout goes through the timer: curl must not be re-entered from its own callback.
+            uv_timer_start(timer, { timer in
+                LoopActor.assumeIsolated {
+                    LoopHandles.owner(of: cuv_handle(timer!), as: TimerOwner.self)?.multi?.timerFired()
+                }
+            }, UInt64(timeoutMs), 0)
+        }
+    }
+
+    // MARK: loop → curl
+
+    fileprivate func socketReady(_ socket: curl_socket_t, status: Int32, events: Int32) {
+        var flags: Int32 = 0
+        if status < 0 {
+            // Let curl find the real error (a TLS alert, a reset) by trying both directions.
+            flags = ccurl_cselect_in() | ccurl_cselect_out()
+        } else {
+            if events & Int32(UV_READABLE.rawValue) != 0 { flags |= ccurl_cselect_in() }
+            if events & Int32(UV_WRITABLE.rawValue) != 0 { flags |= ccurl_cselect_out() }
+        }
+        var running: Int32 = 0
+        curl_multi_socket_action(multi, socket, flags, &running)
+        collectFinished()
+    }
+
+    private func timerFired() {
+        var running: Int32 = 0
+        curl_multi_socket_action(multi, ccurl_socket_timeout(), 0, &running)
+        collectFinished()
+    }
+
+    private func collectFinished() {
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+            let result = message.pointee.data.result
+            curl_multi_remove_handle(multi, easy)
+            guard let transfer = transfers.removeValue(forKey: easy) else { continue }
+            transfer.complete(code: result)
+        }
+    }
+}
+
+/// The uv timer's owner: weak, so an abandoned client can still be released.
+private final class TimerOwner {
+    weak var multi: CurlMulti?
+    init(_ multi: CurlMulti) { self.multi = multi }
+}
+
+/// One `uv_poll` per socket curl asked us to watch.
+@LoopActor
+private final class SocketPoll {
+    private var handle: UnsafeMutablePointer<uv_poll_t>?
+    private let socket: curl_socket_t
+    private weak var multi: CurlMulti?
+    private var events: Int32 = 0
+
+    init(socket: curl_socket_t, multi: CurlMulti) {
+        self.socket = socket
+        self.multi = multi
+        let handle = LoopHandles.allocate(uv_poll_t.self)
+        uv_poll_init_socket(EventLoop.shared.uv, handle, socket)
+        LoopHandles.attach(self, to: cuv_handle(handle))
+        self.handle = handle
+    }
+
+    func start(events: Int32) {
+        guard let handle, events != self.events else { return }
+        self.events = events
+        uv_poll_start(handle, events) { handle, status, events in
+            LoopActor.assumeIsolated {
+                guard let poll = LoopHandles.owner(of: cuv_handle(handle!), as: SocketPoll.self) else { return }
+                poll.multi?.socketReady(poll.socket, status: status, events: events)
+            }
+        }
+    }
+
+    func close() {
+        guard let handle else { return }
+        self.handle = nil
+        LoopHandles.close(cuv_handle(handle))
+    }
+}

@@ -1,0 +1,79 @@
+import HTTP
+import Loop
+
+/// An HTTP(S) client on libcurl's multi interface, driven by the event loop. One client shares its
+/// connections among all requests; create one per set of credentials and `shutdown()` it when done.
+@LoopActor
+public final class HTTPClient {
+    public let configuration: HTTPClientConfiguration
+    private var multi: CurlMulti?
+
+    public nonisolated init(configuration: HTTPClientConfiguration = HTTPClientConfiguration()) {
+        self.configuration = configuration
+    }
+
+    isolated deinit {
+        multi?.shutdown()
+    }
+
+    private var activeMulti: CurlMulti {
+        if let multi { return multi }
+        let multi = CurlMulti(maxIdleConnections: configuration.maxIdleConnections)
+        self.multi = multi
+        return multi
+    }
+
+    /// Requests in flight.
+    public var activeRequests: Int { multi?.activeTransfers ?? 0 }
+
+    /// Sends `request` and returns the whole response, whatever its status (see `requireSuccess`).
+    public func execute(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
+        let transfer = try Transfer(request: request, configuration: configuration, streaming: false)
+        do {
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    transfer.onComplete = continuation
+                    start(transfer)
+                }
+            } onCancel: {
+                Task { @LoopActor in transfer.cancel() }
+            }
+        } catch {
+            throw error as! HTTPClientError
+        }
+    }
+
+    /// Sends `request` and returns as soon as the response head arrives; the body follows as a stream
+    /// that pauses the transfer when its reader falls behind, and aborts it when cancelled or dropped.
+    public func stream(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientStream {
+        let transfer = try Transfer(request: request, configuration: configuration, streaming: true)
+        do {
+            let (status, headers) = try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    transfer.onHead = continuation
+                    start(transfer)
+                }
+            } onCancel: {
+                Task { @LoopActor in transfer.cancel() }
+            }
+            return HTTPClientStream(status: status, headers: headers, body: ResponseBody(transfer))
+        } catch {
+            throw error as! HTTPClientError
+        }
+    }
+
+    private func start(_ transfer: Transfer) {
+        if Task.isCancelled {
+            transfer.cancel()
+        } else {
+            transfer.multi = activeMulti
+            activeMulti.add(transfer)
+        }
+    }
+
+    /// Aborts every request in flight and releases connections and loop handles.
+    public func shutdown() {
+        multi?.shutdown()
+        multi = nil
+    }
+}

@@ -1,0 +1,83 @@
+import HTTP
+
+/// TLS settings for outbound connections.
+public struct ClientTLSConfiguration: Sendable, Equatable {
+    /// Trust anchors for the server's certificate; nil = the system's CA bundle.
+    public var certificateAuthority: PEMSource?
+    /// A client certificate (and its key) to present, for mutual TLS.
+    public var clientCertificate: PEMSource?
+    public var clientKey: PEMSource?
+    /// Skips server verification (kubeconfig `insecure-skip-tls-verify`). Never the default.
+    public var insecureSkipVerify = false
+
+    public init(
+        certificateAuthority: PEMSource? = nil, clientCertificate: PEMSource? = nil, clientKey: PEMSource? = nil,
+        insecureSkipVerify: Bool = false
+    ) {
+        self.certificateAuthority = certificateAuthority
+        self.clientCertificate = clientCertificate
+        self.clientKey = clientKey
+        self.insecureSkipVerify = insecureSkipVerify
+    }
+}
+
+public struct HTTPClientConfiguration: Sendable {
+    public var tls = ClientTLSConfiguration()
+    /// Sent as `Authorization: Bearer …` unless a request sets its own Authorization header.
+    public var bearerToken: String?
+    public var connectTimeout: Duration = .seconds(10)
+    /// Total time for a buffered request (`execute`); streams have no total timeout unless the request sets one.
+    public var timeout: Duration = .seconds(60)
+    /// Bytes a streamed response may buffer ahead of its reader before the transfer is paused.
+    public var streamBufferLimit = 1 << 20
+    /// Idle connections kept for reuse (curl's connection cache).
+    public var maxIdleConnections = 64
+    public var userAgent = "node-agent"
+
+    public init() {}
+}
+
+public struct HTTPClientRequest: Sendable {
+    public var method: HTTPMethod
+    public var url: String
+    public var headers: HTTPHeaders
+    public var body: [UInt8]?
+    /// Overrides the configuration's timeout (buffered) or sets one (streamed).
+    public var timeout: Duration?
+
+    public init(
+        method: HTTPMethod = .get, url: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8]? = nil,
+        timeout: Duration? = nil
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+}
+
+public struct HTTPClientResponse: Sendable {
+    public var status: HTTPStatus
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(status: HTTPStatus, headers: HTTPHeaders, body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public var text: String { String(decoding: body, as: UTF8.self) }
+
+    /// Returns self for a 2xx status, else throws an `HTTPClientError` of kind `.status`.
+    @discardableResult
+    public func requireSuccess(_ request: HTTPClientRequest) throws -> HTTPClientResponse {
+        guard status.isSuccess else {
+            throw HTTPClientError(
+                .status, "\(request.method) \(request.url): \(status): \(String(decoding: body.prefix(512), as: UTF8.self))",
+                status: status)
+        }
+        return self
+    }
+}

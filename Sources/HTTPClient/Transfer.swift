@@ -1,0 +1,277 @@
+import CCurl
+import HTTP
+import Loop
+
+/// One request in flight: its curl easy handle, the response as it arrives, and whoever waits for it —
+/// a buffered caller (`onComplete`) or a streamed one (`onHead`, then `nextChunk`).
+@LoopActor
+final class Transfer {
+    let easy: UnsafeMutableRawPointer
+    let request: HTTPClientRequest
+    private let streamBufferLimit: Int
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    weak var multi: CurlMulti?
+
+    private var status: HTTPStatus?
+    private var headers = HTTPHeaders()
+    private var headComplete = false
+    private var body: [UInt8] = []
+
+    var onComplete: CheckedContinuation<HTTPClientResponse, Error>?
+    var onHead: CheckedContinuation<(HTTPStatus, HTTPHeaders), Error>?
+    private var waiter: CheckedContinuation<[UInt8]?, Error>?
+    private var chunks: [[UInt8]] = []
+    private var buffered = 0
+    private var paused = false
+    private var outcome: Result<Void, HTTPClientError>?
+
+    init(request: HTTPClientRequest, configuration: HTTPClientConfiguration, streaming: Bool) throws(HTTPClientError) {
+        precondition(CurlGlobal.initialized, "curl_global_init failed")
+        guard let easy = curl_easy_init() else {
+            throw HTTPClientError(.invalidRequest, "\(request.method) \(request.url): curl_easy_init failed")
+        }
+        self.easy = easy
+        self.request = request
+        streamBufferLimit = configuration.streamBufferLimit
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(to: 0)
+        do {
+            try configure(configuration, streaming: streaming)
+        } catch {
+            release()
+            throw error
+        }
+    }
+
+    // MARK: setup
+
+    private func configure(_ configuration: HTTPClientConfiguration, streaming: Bool) throws(HTTPClientError) {
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        try set(CURLOPT_URL, request.url)
+        ccurl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        ccurl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
+        ccurl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
+        ccurl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
+        ccurl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, me)
+        ccurl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, me)
+        ccurl_easy_setopt_data_cb(easy, CURLOPT_WRITEFUNCTION) { data, size, count, me in
+            LoopActor.assumeIsolated { Transfer.from(me).received(data!, size * count) }
+        }
+        ccurl_easy_setopt_data_cb(easy, CURLOPT_HEADERFUNCTION) { data, size, count, me in
+            LoopActor.assumeIsolated {
+                Transfer.from(me).headerLine(UnsafeRawBufferPointer(start: data, count: size * count))
+            }
+            return size * count
+        }
+        ccurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(configuration.connectTimeout.millisecondsRoundedUp))
+        if let timeout = request.timeout ?? (streaming ? nil : configuration.timeout) {
+            ccurl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(timeout.millisecondsRoundedUp))
+        }
+        try set(CURLOPT_USERAGENT, configuration.userAgent)
+        try configureMethodAndBody()
+        try configureTLS(configuration.tls)
+
+        var headers = request.headers
+        if let token = configuration.bearerToken, !headers.contains("Authorization") {
+            headers.add("Authorization", "Bearer \(token)")
+        }
+        // curl would otherwise add `Expect: 100-continue` to large bodies and a form Content-Type.
+        if !headers.contains("Expect") { headers.add("Expect", "") }
+        if request.body != nil, !headers.contains("Content-Type") { headers.add("Content-Type", "") }
+        for (name, value) in headers {
+            // "Name:" with nothing after removes a header curl adds by default.
+            headerList = curl_slist_append(headerList, value.isEmpty ? "\(name):" : "\(name): \(value)")
+        }
+        if let headerList { ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList) }
+    }
+
+    private func configureMethodAndBody() throws(HTTPClientError) {
+        switch request.method {
+        case .get where request.body == nil: ccurl_easy_setopt_long(easy, CURLOPT_HTTPGET, 1)
+        case .head: ccurl_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
+        case .post: break
+        default: try set(CURLOPT_CUSTOMREQUEST, request.method.rawValue)
+        }
+        if let body = request.body {
+            ccurl_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            body.withUnsafeBytes { bytes in
+                // COPYPOSTFIELDS copies, so the body's storage need not outlive this call.
+                let pointer = bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
+                ccurl_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, pointer ?? UnsafeMutableRawPointer(errorBuffer))
+            }
+        } else if request.method == .post {
+            ccurl_easy_setopt_long(easy, CURLOPT_POST, 1)
+            ccurl_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, 0)
+        }
+    }
+
+    private func configureTLS(_ tls: ClientTLSConfiguration) throws(HTTPClientError) {
+        if tls.insecureSkipVerify {
+            ccurl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0)
+            ccurl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0)
+        }
+        try set(tls.certificateAuthority, file: CURLOPT_CAINFO, blob: CURLOPT_CAINFO_BLOB)
+        try set(tls.clientCertificate, file: CURLOPT_SSLCERT, blob: CURLOPT_SSLCERT_BLOB)
+        try set(tls.clientKey, file: CURLOPT_SSLKEY, blob: CURLOPT_SSLKEY_BLOB)
+    }
+
+    private func set(_ source: PEMSource?, file: CURLoption, blob: CURLoption) throws(HTTPClientError) {
+        switch source {
+        case nil: return
+        case .file(let path): try set(file, path)
+        case .pem(let text):
+            var bytes = Array(text.utf8)
+            let code = bytes.withUnsafeMutableBytes { ccurl_easy_setopt_blob(easy, blob, $0.baseAddress, $0.count) }
+            try check(code)
+        }
+    }
+
+    private func set(_ option: CURLoption, _ value: String) throws(HTTPClientError) {
+        try check(ccurl_easy_setopt_string(easy, option, value))
+    }
+
+    private func check(_ code: CURLcode) throws(HTTPClientError) {
+        guard code == CURLE_OK else { throw HTTPClientError(code: code, detail: "", request: request) }
+    }
+
+    private static func from(_ pointer: UnsafeMutableRawPointer?) -> Transfer {
+        Unmanaged<Transfer>.fromOpaque(pointer!).takeUnretainedValue()
+    }
+
+    // MARK: curl callbacks
+
+    private func headerLine(_ line: UnsafeRawBufferPointer) {
+        if line.starts(with: "HTTP/".utf8) {
+            // A new header block (after 100 Continue or a redirect): start over.
+            headers = HTTPHeaders()
+            let words = line.split(separator: UInt8(ascii: " "), maxSplits: 2)
+            let code = words.count > 1 ? Int(String(decoding: words[1], as: UTF8.self)) ?? 0 : 0
+            let reason = words.count > 2 ? String(decoding: words[2], as: UTF8.self).trimmingLineEnd : nil
+            status = HTTPStatus(code, reason)
+        } else if line.allSatisfy({ $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) {
+            if let status, status.code >= 200 { headComplete = true; deliverHead() }
+        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+            let name = String(decoding: line[..<colon], as: UTF8.self)
+            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingLineEnd
+            headers.add(name, value.drop { $0 == " " || $0 == "\t" }.description)
+        }
+    }
+
+    private func received(_ data: UnsafeMutablePointer<CChar>, _ count: Int) -> Int {
+        let bytes = UnsafeRawBufferPointer(start: data, count: count)
+        if onComplete != nil {
+            body.append(contentsOf: bytes)
+            return count
+        }
+        deliverHead()
+        if let waiter {
+            self.waiter = nil
+            waiter.resume(returning: Array(bytes))
+            return count
+        }
+        if buffered + count > streamBufferLimit, buffered > 0 {
+            // curl keeps these bytes and hands them over again once `resume` unpauses the transfer.
+            paused = true
+            return ccurl_writefunc_pause()
+        }
+        chunks.append(Array(bytes))
+        buffered += count
+        return count
+    }
+
+    private func deliverHead() {
+        guard let onHead, let status else { return }
+        self.onHead = nil
+        onHead.resume(returning: (status, headers))
+    }
+
+    // MARK: completion
+
+    func complete(code: CURLcode) {
+        guard code == CURLE_OK else {
+            let detail = String(cString: errorBuffer)
+            finish(.failure(HTTPClientError(code: code, detail: detail, request: request)))
+            return
+        }
+        if status == nil {
+            var code = 0
+            ccurl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
+            status = HTTPStatus(code)
+        }
+        finish(.success(()))
+    }
+
+    /// Ends the transfer exactly once, waking whoever waits, and frees curl's resources.
+    func finish(_ result: Result<Void, HTTPClientError>) {
+        guard outcome == nil else { return }
+        outcome = result
+        switch result {
+        case .success:
+            onComplete?.resume(returning: HTTPClientResponse(status: status!, headers: headers, body: body))
+            deliverHead()
+            waiter?.resume(returning: nil)
+        case .failure(let error):
+            onComplete?.resume(throwing: error)
+            onHead?.resume(throwing: error)
+            waiter?.resume(throwing: error)
+        }
+        onComplete = nil
+        onHead = nil
+        waiter = nil
+        body = []
+        release()
+    }
+
+    private func release() {
+        curl_easy_cleanup(easy)
+        if let headerList { curl_slist_free_all(headerList) }
+        headerList = nil
+        errorBuffer.deallocate()
+    }
+
+    func cancel() {
+        let error = HTTPClientError(.cancelled, "\(request.method) \(request.url): cancelled")
+        if let multi { multi.remove(self, error: error) } else { finish(.failure(error)) }
+    }
+
+    // MARK: streamed body
+
+    /// The next bytes of a streamed body (everything buffered so far, joined), or nil at the end.
+    func nextChunk() async throws -> [UInt8]? {
+        if !chunks.isEmpty {
+            let bytes = chunks.count == 1 ? chunks[0] : Array(chunks.joined())
+            chunks.removeAll(keepingCapacity: true)
+            buffered = 0
+            if paused {
+                paused = false
+                multi?.resume(self)
+            }
+            return bytes
+        }
+        switch outcome {
+        case .success: return nil
+        case .failure(let error): throw error
+        case nil: break
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                if Task.isCancelled {
+                    continuation.resume(throwing: HTTPClientError(.cancelled, "\(request.method) \(request.url): cancelled"))
+                } else {
+                    waiter = continuation
+                }
+            }
+        } onCancel: {
+            Task { @LoopActor in self.cancel() }
+        }
+    }
+}
+
+extension String {
+    fileprivate var trimmingLineEnd: String {
+        var s = Substring(self)
+        while let last = s.last, last == "\r" || last == "\n" || last == "\r\n" { s = s.dropLast() }
+        return String(s)
+    }
+}
