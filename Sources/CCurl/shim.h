@@ -1,9 +1,5 @@
 #ifndef NODE_AGENT_CCURL_SHIM_H
 #define NODE_AGENT_CCURL_SHIM_H
-// Every C module defines _GNU_SOURCE so shared system headers (sys/select.h) import identically.
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
 #include <curl/curl.h>
 
 // curl_easy_setopt, curl_multi_setopt and curl_easy_getinfo are variadic: Swift needs one typed

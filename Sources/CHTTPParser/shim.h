@@ -1,9 +1,5 @@
 #ifndef NODE_AGENT_CHTTPPARSER_SHIM_H
 #define NODE_AGENT_CHTTPPARSER_SHIM_H
-// Every C module defines _GNU_SOURCE so shared system headers (sys/select.h) import identically.
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
 #include <http_parser.h>
 
 // Bit-fields and macros are not reliably importable; read them through typed accessors.

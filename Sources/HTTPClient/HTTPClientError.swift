@@ -48,8 +48,8 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
                 .tls
             default: .transport
             }
-        let summary = String(cString: curl_easy_strerror(code))
-        let what = detail.isEmpty || detail == summary ? summary : "\(summary): \(detail)"
+        // curl's error buffer says the most (host, port, OpenSSL's reason); its code's summary is the fallback.
+        let what = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
         self.init(kind, "\(request.method) \(request.url): \(Self.step(kind)) failed: \(what)")
     }
 
