@@ -16,6 +16,9 @@ final class CurlMulti {
     private var timer: UnsafeMutablePointer<uv_timer_t>?
     private var polls: [curl_socket_t: SocketPoll] = [:]
     private var transfers: [UnsafeMutableRawPointer: Transfer] = [:]
+    /// Finished easy handles, reset and kept for the next requests: curl_easy_init allocates a lot.
+    private var idleEasyHandles: [UnsafeMutableRawPointer] = []
+    private static let maxIdleEasyHandles = 128
     private var isClosed = false
 
     init(maxIdleConnections: Int) {
@@ -45,6 +48,21 @@ final class CurlMulti {
 
     var activeTransfers: Int { transfers.count }
 
+    /// A fresh easy handle: a recycled one if there is one.
+    func makeEasyHandle() -> UnsafeMutableRawPointer? {
+        idleEasyHandles.popLast() ?? curl_easy_init()
+    }
+
+    /// Takes back the handle of a finished transfer (already removed from the multi).
+    func recycle(_ easy: UnsafeMutableRawPointer) {
+        guard !isClosed, idleEasyHandles.count < Self.maxIdleEasyHandles else {
+            curl_easy_cleanup(easy)
+            return
+        }
+        curl_easy_reset(easy)
+        idleEasyHandles.append(easy)
+    }
+
     func add(_ transfer: Transfer) {
         guard !isClosed else {
             transfer.finish(.failure(HTTPClientError(.cancelled, "\(transfer.request.method) \(transfer.request.url): client is shut down")))
@@ -59,11 +77,13 @@ final class CurlMulti {
         }
     }
 
-    /// Aborts a transfer still running (cancellation, or its reader went away).
-    func remove(_ transfer: Transfer, error: HTTPClientError) {
-        guard transfers.removeValue(forKey: transfer.easy) != nil else { return }
+    /// Aborts a transfer still running (cancellation, or its reader went away); false if it is not running.
+    @discardableResult
+    func remove(_ transfer: Transfer, error: HTTPClientError) -> Bool {
+        guard transfers.removeValue(forKey: transfer.easy) != nil else { return false }
         curl_multi_remove_handle(multi, transfer.easy)
         transfer.finish(.failure(error))
+        return true
     }
 
     /// Lets a paused transfer continue once its reader caught up.
@@ -80,6 +100,8 @@ final class CurlMulti {
             remove(transfer, error: HTTPClientError(.cancelled, "\(transfer.request.method) \(transfer.request.url): client is shut down"))
         }
         curl_multi_cleanup(multi)
+        for easy in idleEasyHandles { curl_easy_cleanup(easy) }
+        idleEasyHandles = []
         for poll in polls.values { poll.close() }
         polls = [:]
         if let timer { LoopHandles.close(cuv_handle(timer)) }

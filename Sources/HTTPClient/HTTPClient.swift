@@ -28,9 +28,9 @@ public final class HTTPClient {
 
     /// Sends `request` and returns the whole response, whatever its status (see `requireSuccess`).
     public func execute(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
-        let transfer = try Transfer(request: request, configuration: configuration, streaming: false)
+        let transfer = try Transfer(request: request, configuration: configuration, streaming: false, multi: activeMulti)
         do {
-            return try await withTaskCancellationHandler {
+            return try await withTaskCancellationHandler { @LoopActor in
                 try await withCheckedThrowingContinuation { continuation in
                     transfer.onComplete = continuation
                     start(transfer)
@@ -46,9 +46,9 @@ public final class HTTPClient {
     /// Sends `request` and returns as soon as the response head arrives; the body follows as a stream
     /// that pauses the transfer when its reader falls behind, and aborts it when cancelled or dropped.
     public func stream(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientStream {
-        let transfer = try Transfer(request: request, configuration: configuration, streaming: true)
+        let transfer = try Transfer(request: request, configuration: configuration, streaming: true, multi: activeMulti)
         do {
-            let (status, headers) = try await withTaskCancellationHandler {
+            let (status, headers) = try await withTaskCancellationHandler { @LoopActor in
                 try await withCheckedThrowingContinuation { continuation in
                     transfer.onHead = continuation
                     start(transfer)
@@ -63,12 +63,7 @@ public final class HTTPClient {
     }
 
     private func start(_ transfer: Transfer) {
-        if Task.isCancelled {
-            transfer.cancel()
-        } else {
-            transfer.multi = activeMulti
-            activeMulti.add(transfer)
-        }
+        if Task.isCancelled { transfer.cancel() } else { activeMulti.add(transfer) }
     }
 
     /// Aborts every request in flight and releases connections and loop handles.

@@ -15,7 +15,6 @@ final class Transfer {
 
     private var status: HTTPStatus?
     private var headers = HTTPHeaders()
-    private var headComplete = false
     private var body: [UInt8] = []
 
     var onComplete: CheckedContinuation<HTTPClientResponse, Error>?
@@ -26,12 +25,14 @@ final class Transfer {
     private var paused = false
     private var outcome: Result<Void, HTTPClientError>?
 
-    init(request: HTTPClientRequest, configuration: HTTPClientConfiguration, streaming: Bool) throws(HTTPClientError) {
-        precondition(CurlGlobal.initialized, "curl_global_init failed")
-        guard let easy = curl_easy_init() else {
+    init(
+        request: HTTPClientRequest, configuration: HTTPClientConfiguration, streaming: Bool, multi: CurlMulti
+    ) throws(HTTPClientError) {
+        guard let easy = multi.makeEasyHandle() else {
             throw HTTPClientError(.invalidRequest, "\(request.method) \(request.url): curl_easy_init failed")
         }
         self.easy = easy
+        self.multi = multi
         self.request = request
         streamBufferLimit = configuration.streamBufferLimit
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
@@ -141,21 +142,40 @@ final class Transfer {
 
     // MARK: curl callbacks
 
-    private func headerLine(_ line: UnsafeRawBufferPointer) {
-        if line.starts(with: "HTTP/".utf8) {
+    /// Parses one header line as curl hands it over (CRLF included), on raw bytes: this runs for every
+    /// header of every response.
+    private func headerLine(_ raw: UnsafeRawBufferPointer) {
+        var end = raw.count
+        while end > 0, raw[end - 1] == UInt8(ascii: "\r") || raw[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+        let line = UnsafeRawBufferPointer(rebasing: raw[..<end])
+        if line.isEmpty {
+            if let status, status.code >= 200 { deliverHead() }
+        } else if line.starts(with: "HTTP/".utf8) {
             // A new header block (after 100 Continue or a redirect): start over.
             headers = HTTPHeaders()
-            let words = line.split(separator: UInt8(ascii: " "), maxSplits: 2)
-            let code = words.count > 1 ? Int(String(decoding: words[1], as: UTF8.self)) ?? 0 : 0
-            let reason = words.count > 2 ? String(decoding: words[2], as: UTF8.self).trimmingLineEnd : nil
-            status = HTTPStatus(code, reason)
-        } else if line.allSatisfy({ $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) {
-            if let status, status.code >= 200 { headComplete = true; deliverHead() }
+            status = Self.parseStatusLine(line)
         } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
-            let name = String(decoding: line[..<colon], as: UTF8.self)
-            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingLineEnd
-            headers.add(name, value.drop { $0 == " " || $0 == "\t" }.description)
+            var valueStart = colon + 1
+            while valueStart < line.count, line[valueStart] == UInt8(ascii: " ") || line[valueStart] == UInt8(ascii: "\t") {
+                valueStart += 1
+            }
+            headers.add(
+                String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self),
+                String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart...]), as: UTF8.self))
         }
+    }
+
+    /// `HTTP/1.1 200 OK` → 200 "OK" (the reason may be absent).
+    private static func parseStatusLine(_ line: UnsafeRawBufferPointer) -> HTTPStatus {
+        guard let space = line.firstIndex(of: UInt8(ascii: " ")) else { return HTTPStatus(0) }
+        var code = 0
+        var index = space + 1
+        while index < line.count, let digit = line[index].asciiDigit {
+            code = code * 10 + digit
+            index += 1
+        }
+        let reason = index + 1 < line.count ? String(decoding: UnsafeRawBufferPointer(rebasing: line[(index + 1)...]), as: UTF8.self) : nil
+        return HTTPStatus(code, reason)
     }
 
     private func received(_ data: UnsafeMutablePointer<CChar>, _ count: Int) -> Int {
@@ -224,7 +244,7 @@ final class Transfer {
     }
 
     private func release() {
-        curl_easy_cleanup(easy)
+        if let multi { multi.recycle(easy) } else { curl_easy_cleanup(easy) }
         if let headerList { curl_slist_free_all(headerList) }
         headerList = nil
         errorBuffer.deallocate()
@@ -232,7 +252,8 @@ final class Transfer {
 
     func cancel() {
         let error = HTTPClientError(.cancelled, "\(request.method) \(request.url): cancelled")
-        if let multi { multi.remove(self, error: error) } else { finish(.failure(error)) }
+        if let multi, multi.remove(self, error: error) { return }
+        finish(.failure(error))
     }
 
     // MARK: streamed body
@@ -240,7 +261,11 @@ final class Transfer {
     /// The next bytes of a streamed body (everything buffered so far, joined), or nil at the end.
     func nextChunk() async throws -> [UInt8]? {
         if !chunks.isEmpty {
-            let bytes = chunks.count == 1 ? chunks[0] : Array(chunks.joined())
+            var bytes = chunks[0]
+            if chunks.count > 1 {
+                bytes.reserveCapacity(buffered)
+                for chunk in chunks.dropFirst() { bytes.append(contentsOf: chunk) }
+            }
             chunks.removeAll(keepingCapacity: true)
             buffered = 0
             if paused {
@@ -254,7 +279,7 @@ final class Transfer {
         case .failure(let error): throw error
         case nil: break
         }
-        return try await withTaskCancellationHandler {
+        return try await withTaskCancellationHandler { @LoopActor in
             try await withCheckedThrowingContinuation { continuation in
                 if Task.isCancelled {
                     continuation.resume(throwing: HTTPClientError(.cancelled, "\(request.method) \(request.url): cancelled"))
@@ -268,10 +293,8 @@ final class Transfer {
     }
 }
 
-extension String {
-    fileprivate var trimmingLineEnd: String {
-        var s = Substring(self)
-        while let last = s.last, last == "\r" || last == "\n" || last == "\r\n" { s = s.dropLast() }
-        return String(s)
+extension UInt8 {
+    fileprivate var asciiDigit: Int? {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) ? Int(self - UInt8(ascii: "0")) : nil
     }
 }

@@ -59,7 +59,7 @@ extension LoopClock {
     /// Suspends for `duration` on this clock; throws `CancellationError` when the task is cancelled.
     public func sleep(for duration: Duration) async throws {
         let sleeper = Sleeper()
-        try await withTaskCancellationHandler {
+        try await withTaskCancellationHandler { @LoopActor in
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
                 sleeper.continuation = continuation
                 if Task.isCancelled {

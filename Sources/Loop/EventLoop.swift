@@ -26,6 +26,7 @@ public final class EventLoop: @unchecked Sendable {
     private struct Shared {
         var incoming: [Work] = []
         var stopping = false
+        var crossThreadJobs = 0
     }
 
     public let name: String
@@ -102,10 +103,16 @@ public final class EventLoop: @unchecked Sendable {
         enqueue(.closure(body))
     }
 
+    /// Jobs enqueued from other threads so far: each one is a thread hop. Loop-resident work
+    /// (`Task.onLoop`) should add none; the benchmarks report it per request.
+    public var crossThreadJobs: Int { shared.withLock { $0.crossThreadJobs } }
+
     func enqueue(_ work: Work) {
+        let fromOtherThread = !inLoop
         let accepted = shared.withLock { state -> Bool in
             guard !state.stopping else { return false }
             state.incoming.append(work)
+            if fromOtherThread { state.crossThreadJobs += 1 }
             return true
         }
         guard accepted else {
