@@ -15,7 +15,7 @@ private final class Sequence: Sendable {
     func next() -> Double { index.withLock { i in defer { i += 1 }; return values[i % values.count] } }
 }
 
-@Suite @LoopActor struct ClockTests {
+@Suite(.timeLimit(.minutes(1))) @LoopActor struct ClockTests {
     @Test func manualClockFiresInDeadlineOrderAndSkipsCancelled() {
         let clock = ManualClock()
         let log = Log()

@@ -2,7 +2,7 @@ import Glibc
 import Loop
 import Testing
 
-@Suite struct SignalTests {
+@Suite(.timeLimit(.minutes(1))) struct SignalTests {
     @Test func signalsArriveAsAsyncEvents() async {
         let stream = await Signals.stream([SIGUSR2])
         // The handler is installed by the time `stream` returns: raising now cannot kill the process.

@@ -19,7 +19,7 @@ public final class RawClient: @unchecked Sendable {
             }
         }
         guard connected == 0 else {
-            Glibc.close(fd)
+            close()
             throw TestSupportError("connect to \(host):\(port) failed: errno \(errno)")
         }
         var timeout = timeval(tv_sec: Int(readTimeout), tv_usec: Int((readTimeout - Double(Int(readTimeout))) * 1e6))

@@ -1,0 +1,41 @@
+import HTTP
+import HTTPServer
+import Loop
+import TestSupport
+
+/// Starts one of our HTTP servers on an ephemeral port for a client test, and stops it.
+@LoopActor
+final class ClientTestServer {
+    let server: HTTPServer
+    let scheme: String
+
+    init(router: Router, tls: TLSConfiguration? = nil) throws {
+        var configuration = HTTPServerConfiguration()
+        configuration.tls = tls
+        server = try HTTPServer(configuration: configuration, router: router)
+        try server.start()
+        scheme = tls == nil ? "http" : "https"
+    }
+
+    func url(_ path: String, host: String = "127.0.0.1") -> String { "\(scheme)://\(host):\(server.port)\(path)" }
+
+    func stop() async { await server.stop(gracePeriod: .seconds(1)) }
+}
+
+/// A one-way signal between a test and a handler: `wait` suspends until `fire` (or returns at once after it).
+@LoopActor
+final class Gate {
+    private var fired = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func fire() {
+        fired = true
+        for waiter in waiters { waiter.resume() }
+        waiters = []
+    }
+
+    func wait() async {
+        if fired { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+}

@@ -1,0 +1,146 @@
+import HTTP
+import HTTPClient
+import HTTPServer
+import Loop
+import TestSupport
+import Testing
+
+@Suite(.timeLimit(.minutes(1))) @LoopActor struct HTTPClientTests {
+    static func echoRouter() -> Router {
+        var router = Router()
+        for method in [HTTPMethod.get, .post, .put, .patch, .delete] {
+            router.add(method, "/echo", .immediate { request in
+                var headers: HTTPHeaders = ["X-Method": request.method.rawValue, "X-Peer": request.remoteAddress]
+                if let auth = request.headers["Authorization"] { headers.add("X-Authorization", auth) }
+                if let type = request.headers["Content-Type"] { headers.add("X-Content-Type", type) }
+                return HTTPResponse(status: .ok, headers: headers, body: request.body)
+            })
+        }
+        router.get("/missing-thing") { _ in .text("no such thing", status: .notFound) }
+        return router
+    }
+
+    @Test func executesEveryMethodWithBodies() async throws {
+        let server = try ClientTestServer(router: Self.echoRouter())
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        for method in [HTTPMethod.get, .post, .put, .patch, .delete] {
+            let body: [UInt8]? = method == .get ? nil : Array("{\"verb\":\"\(method)\"}".utf8)
+            var headers = HTTPHeaders()
+            if body != nil { headers.add("Content-Type", "application/json") }
+            let response = try await client.execute(
+                HTTPClientRequest(method: method, url: server.url("/echo"), headers: headers, body: body))
+            #expect(response.status == .ok)
+            #expect(response.headers["X-Method"] == method.rawValue)
+            #expect(response.body == (body ?? []))
+            #expect(response.headers["X-Content-Type"] == (body == nil ? nil : "application/json"))
+        }
+        await server.stop()
+    }
+
+    @Test func largeBodiesTravelBothWays() async throws {
+        let server = try ClientTestServer(router: Self.echoRouter())
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        let body = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let response = try await client.execute(HTTPClientRequest(method: .put, url: server.url("/echo"), body: body))
+        #expect(response.body == body)
+        await server.stop()
+    }
+
+    @Test func reusesConnections() async throws {
+        let server = try ClientTestServer(router: Self.echoRouter())
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        var peers: Set<String> = []
+        for _ in 0..<5 {
+            let response = try await client.execute(HTTPClientRequest(url: server.url("/echo")))
+            peers.insert(response.headers["X-Peer"] ?? "?")
+        }
+        #expect(peers.count == 1)
+        await server.stop()
+    }
+
+    @Test func manyConcurrentRequests() async throws {
+        let server = try ClientTestServer(router: Self.echoRouter())
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        let url = server.url("/echo")
+        let requests = (0..<200).map { index in
+            Task { @LoopActor in
+                let response = try await client.execute(
+                    HTTPClientRequest(method: .post, url: url, body: Array("\(index)".utf8)))
+                return Int(response.text) == index ? response.status.code : -1
+            }
+        }
+        var statuses: [Int] = []
+        for request in requests { statuses.append(try await request.value) }
+        #expect(statuses == Array(repeating: 200, count: 200))
+        await server.stop()
+    }
+
+    @Test func bearerTokenIsSentUnlessTheRequestHasAuthorization() async throws {
+        let server = try ClientTestServer(router: Self.echoRouter())
+        var configuration = HTTPClientConfiguration()
+        configuration.bearerToken = "s3cret"
+        let client = HTTPClient(configuration: configuration)
+        defer { client.shutdown() }
+        let withToken = try await client.execute(HTTPClientRequest(url: server.url("/echo")))
+        #expect(withToken.headers["X-Authorization"] == "Bearer s3cret")
+        let own = try await client.execute(
+            HTTPClientRequest(url: server.url("/echo"), headers: ["Authorization": "Basic YTpi"]))
+        #expect(own.headers["X-Authorization"] == "Basic YTpi")
+        await server.stop()
+    }
+
+    @Test func statusErrorsSayWhatFailed() async throws {
+        let server = try ClientTestServer(router: Self.echoRouter())
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        let request = HTTPClientRequest(url: server.url("/missing-thing"))
+        let response = try await client.execute(request)
+        #expect(response.status == .notFound)
+        let error = #expect(throws: HTTPClientError.self) { try response.requireSuccess(request) }
+        #expect(error?.kind == .status)
+        #expect(error?.status == .notFound)
+        #expect(error?.message.contains("404 Not Found: no such thing") == true)
+        await server.stop()
+    }
+
+    @Test func connectionRefusedDNSAndTimeoutAreDistinguished() async throws {
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        // A port that was just free: bind a server, stop it, then connect to its port.
+        let probe = try ClientTestServer(router: Router())
+        let closedPort = probe.server.port
+        await probe.stop()
+        let refused = await failure(client, HTTPClientRequest(url: "http://127.0.0.1:\(closedPort)/"))
+        #expect(refused?.kind == .connect)
+        #expect(refused?.message.contains("connect failed: Failed to connect to 127.0.0.1 port \(closedPort)") == true)
+
+        let unknownHost = await failure(client, HTTPClientRequest(url: "http://no-such-host.invalid/"))
+        #expect(unknownHost?.kind == .dns)
+
+        var router = Router()
+        let never = Gate()
+        router.get("/hang", streaming: { _, _ in await never.wait() })
+        let server = try ClientTestServer(router: router)
+        let timedOut = await failure(client, HTTPClientRequest(url: server.url("/hang"), timeout: .milliseconds(200)))
+        #expect(timedOut?.kind == .timeout)
+        never.fire()
+        await server.stop()
+
+        let malformed = await failure(client, HTTPClientRequest(url: "gopher-nonsense://x"))
+        #expect(malformed?.kind == .invalidRequest)
+    }
+
+    private func failure(_ client: HTTPClient, _ request: HTTPClientRequest) async -> HTTPClientError? {
+        do {
+            _ = try await client.execute(request)
+            Issue.record("\(request.url) should have failed")
+        } catch {
+            return error
+        }
+        return nil
+    }
+}
