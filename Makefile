@@ -1,7 +1,7 @@
 # `make run` and `make test` are all a fresh machine needs: each installs what is missing first.
 SWIFT ?= swift
 
-.PHONY: all deps build test run bench clean
+.PHONY: all deps build test test-tsan run bench clean
 
 all: build
 
@@ -11,9 +11,16 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# Every test, then every test again under ThreadSanitizer (its own build folder): the loop, the
+# executors and the C callbacks are where a data race would hide.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) test-tsan
+
+test-tsan: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 
 run: build
 	@$(SWIFT) run --skip-build node-agent version
@@ -24,4 +31,4 @@ bench: deps
 	scripts/bench-http.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-tsan
