@@ -9,6 +9,10 @@ let package = Package(
         .executable(name: "node-agent", targets: ["CLI"]),
         .executable(name: "node-agent-bench", targets: ["Bench"]),
     ],
+    dependencies: [
+        // YAML for kubeconfig files and provider configs (a thin layer over libyaml; builds in seconds).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
     targets: [
         .systemLibrary(name: "CLibUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -20,7 +24,7 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["HTTP", "Loop", "CLibUV", "COpenSSL", "CHTTPParser"]),
         .target(name: "HTTPClient", dependencies: ["HTTP", "Loop", "CLibUV", "CCurl"]),
 
-        .target(name: "Kube", dependencies: ["HTTP", "HTTPClient", "Loop"]),
+        .target(name: "Kube", dependencies: ["HTTP", "HTTPClient", "Loop", .product(name: "Yams", package: "Yams")]),
         .target(name: "ControlPlane", dependencies: ["Kube", "HTTPServer"]),
         .target(name: "NodeAgent", dependencies: ["Kube", "HTTPServer"]),
         .target(name: "Providers", dependencies: ["NodeAgent"]),
@@ -35,6 +39,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer", "TestSupport"]),
+        .testTarget(name: "KubeTests", dependencies: ["Kube", "HTTPServer", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
