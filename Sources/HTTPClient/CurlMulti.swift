@@ -80,7 +80,8 @@ final class CurlMulti {
     /// Aborts a transfer still running (cancellation, or its reader went away); false if it is not running.
     @discardableResult
     func remove(_ transfer: Transfer, error: HTTPClientError) -> Bool {
-        guard transfers.removeValue(forKey: transfer.easy) != nil else { return false }
+        guard transfers[transfer.easy] === transfer else { return false }
+        transfers[transfer.easy] = nil
         curl_multi_remove_handle(multi, transfer.easy)
         transfer.finish(.failure(error))
         return true
@@ -88,7 +89,7 @@ final class CurlMulti {
 
     /// Lets a paused transfer continue once its reader caught up.
     func resume(_ transfer: Transfer) {
-        guard transfers[transfer.easy] != nil else { return }
+        guard transfers[transfer.easy] === transfer else { return }
         curl_easy_pause(transfer.easy, ccurl_pause_cont())
         collectFinished()
     }

@@ -251,6 +251,8 @@ final class Transfer {
     }
 
     func cancel() {
+        // Once finished, `easy` may already serve another transfer (handles are recycled): hands off.
+        guard outcome == nil else { return }
         let error = HTTPClientError(.cancelled, "\(request.method) \(request.url): cancelled")
         if let multi, multi.remove(self, error: error) { return }
         finish(.failure(error))

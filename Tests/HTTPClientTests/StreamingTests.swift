@@ -128,4 +128,29 @@ private final class Progress {
         await hangUpSeen.wait()
         await server.stop()
     }
+
+    /// Easy handles are recycled: a finished stream released later must not touch the request that
+    /// now uses its handle.
+    @Test func releasingAFinishedStreamLeavesItsRecycledHandleAlone() async throws {
+        let release = Gate()
+        var router = Router()
+        router.get("/short") { _ in .text("done\n") }
+        router.get("/long", streaming: { _, writer in
+            try? writer.writeHead(.ok, headers: HTTPHeaders())
+            await release.wait()
+            try? await writer.write(Array("late\n".utf8))
+            writer.end()
+        })
+        let server = try ClientTestServer(router: router)
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        var finished: HTTPClientStream? = try await client.stream(HTTPClientRequest(url: server.url("/short")))
+        #expect(try await finished?.collect() == Array("done\n".utf8))
+        let long = try await client.stream(HTTPClientRequest(url: server.url("/long")))
+        finished = nil  // its deinit cancels a transfer that already ended
+        for _ in 0..<10 { await Task.yield() }
+        release.fire()
+        #expect(try await long.collect() == Array("late\n".utf8))
+        await server.stop()
+    }
 }
