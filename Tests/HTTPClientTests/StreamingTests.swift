@@ -97,7 +97,7 @@ private final class Progress {
             return count
         }
         await firstSent.wait()
-        while client.activeRequests == 0 { await Task.yield() }
+        #expect(await eventually { client.activeRequests > 0 })
         reader.cancel()
         let result = await reader.result
         #expect(throws: HTTPClientError.self) { try result.get() }
@@ -124,7 +124,7 @@ private final class Progress {
             var iterator = stream.makeAsyncIterator()
             _ = try await iterator.next()
         }
-        while client.activeRequests > 0 { await Task.yield() }
+        #expect(await eventually { client.activeRequests == 0 })
         await hangUpSeen.wait()
         await server.stop()
     }

@@ -49,16 +49,6 @@ func canConnect(port: Int) -> Bool {
     } == 0
 }
 
-/// Polls `condition` on the loop (bounded): for waiting on an effect the test cannot be told about.
-@LoopActor
-func eventually(_ condition: @LoopActor () -> Bool) async -> Bool {
-    for _ in 0..<2500 {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(2))
-    }
-    return condition()
-}
-
 /// A one-shot signal between a handler and its test.
 final class Gate: Sendable {
     private let stream: AsyncStream<Void>

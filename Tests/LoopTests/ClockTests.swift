@@ -1,5 +1,6 @@
 import Loop
 import Testing
+import TestSupport
 
 @LoopActor
 private final class Log {
@@ -92,7 +93,7 @@ private final class Sequence: Sendable {
             try await clock.sleep(for: .seconds(5))
             log.add("woke")
         }
-        while clock.pendingCount == 0 { await Task.yield() }
+        #expect(await eventually { clock.pendingCount > 0 })
         clock.advance(by: .seconds(4))
         await Task.yield()
         #expect(log.entries.isEmpty)
@@ -104,7 +105,7 @@ private final class Sequence: Sendable {
     @Test func cancellingASleepThrowsAndReleasesTheTimer() async {
         let clock = ManualClock()
         let sleeper = Task { @LoopActor in try await clock.sleep(for: .seconds(60)) }
-        while clock.pendingCount == 0 { await Task.yield() }
+        #expect(await eventually { clock.pendingCount > 0 })
         sleeper.cancel()
         let result = await sleeper.result
         #expect(throws: CancellationError.self) { try result.get() }
