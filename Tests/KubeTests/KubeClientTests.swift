@@ -175,4 +175,32 @@ func nodeJSON(_ name: String, labels: JSONObject = [:]) -> JSONValue {
         #expect(status.reason == "Expired")
         await server.stop()
     }
+
+    @Test func writesKeepFieldsTheTypesDoNotModel() async throws {
+        let server = try FakeAPIServer()
+        let client = makeClient(server)
+        defer { client.shutdown() }
+        var node = nodeJSON("n1", labels: ["a": "1"])
+        node["spec"] = ["futureField": ["nested": 1], "unschedulable": false]
+        node["status"] = ["someNewStatus": "x", "conditions": [["type": "Ready", "status": "True"]]]
+        node["metadata"]?["annotations"] = ["owner": "someone-else"]
+        server.put(nodes, node)
+
+        let updated = try await client.retryOnConflict(Node.self, name: "n1") { node in
+            node.metadata.labels?["b"] = "2"
+            node.spec?.unschedulable = true
+        }
+        #expect(updated.spec?.unschedulable == true)
+        let stored = try #require(server.object(nodes, "n1"))
+        #expect(stored["spec"]?["futureField"] == ["nested": 1])
+        #expect(stored["status"]?["someNewStatus"] == "x")
+        #expect(stored["metadata"]?["annotations"] == ["owner": "someone-else"])
+        #expect(stored["metadata"]?["labels"] == ["a": "1", "b": "2"])
+        #expect(stored["spec"]?["unschedulable"] == true)
+
+        // The same through Preserved directly, and an unchanged round trip is the identical document.
+        let preserved = try await client.getPreserved(Node.self, name: "n1")
+        #expect(try preserved.document() == stored)
+        await server.stop()
+    }
 }

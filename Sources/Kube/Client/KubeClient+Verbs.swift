@@ -52,6 +52,8 @@ extension KubeClient {
     }
 
     /// PUT: optimistic concurrency through `metadata.resourceVersion` (a stale one answers 409).
+    /// Writes only the fields `T` models: to keep the rest, read with `getPreserved` and write the
+    /// `Preserved` value, or use `retryOnConflict` or a patch.
     public func update<T: KubernetesObject>(_ object: T, subresource: String? = nil) async throws(KubeError) -> T {
         guard let name = object.metadata.name else { throw .invalidRequest("update of a \(T.resource.kind) without metadata.name") }
         let path = try path(T.resource, object.metadata.namespace, name, subresource)
@@ -82,17 +84,18 @@ extension KubeClient {
         return try parse(response.body)
     }
 
-    /// Reads, changes and writes an object, re-reading and trying again on 409 Conflict.
+    /// Reads, changes and writes an object, re-reading and trying again on 409 Conflict. Fields the
+    /// Swift type does not model are kept (see `Preserved`).
     public func retryOnConflict<T: KubernetesObject>(
         _ type: T.Type, name: String, namespace: String? = nil, attempts: Int = 5,
         _ change: (inout T) throws(KubeError) -> Void
     ) async throws(KubeError) -> T {
         var attempt = 0
         while true {
-            var object = try await get(type, name: name, namespace: namespace)
-            try change(&object)
+            var preserved = try await getPreserved(type, name: name, namespace: namespace)
+            try change(&preserved.object)
             do {
-                return try await update(object)
+                return try await update(preserved).object
             } catch let error where error.isConflict && attempt + 1 < attempts {
                 attempt += 1
             }
