@@ -9,6 +9,9 @@ public struct ClientTLSConfiguration: Sendable, Equatable {
     public var clientKey: PEMSource?
     /// Skips server verification (kubeconfig `insecure-skip-tls-verify`). Never the default.
     public var insecureSkipVerify = false
+    /// The name to send as SNI and to verify the server's certificate against, instead of the URL's
+    /// host (kubeconfig `tls-server-name`); the connection still goes to the URL's host.
+    public var serverName: String?
 
     public init(
         certificateAuthority: PEMSource? = nil, clientCertificate: PEMSource? = nil, clientKey: PEMSource? = nil,

@@ -10,6 +10,7 @@ final class Transfer {
     let request: HTTPClientRequest
     private let streamBufferLimit: Int
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var connectTo: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
     weak var multi: CurlMulti?
 
@@ -49,7 +50,7 @@ final class Transfer {
 
     private func configure(_ configuration: HTTPClientConfiguration, streaming: Bool) throws(HTTPClientError) {
         let me = Unmanaged.passUnretained(self).toOpaque()
-        try set(CURLOPT_URL, request.url)
+        try setURL(serverName: configuration.tls.serverName)
         ccurl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         ccurl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
         ccurl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
@@ -85,6 +86,18 @@ final class Transfer {
             headerList = curl_slist_append(headerList, value.isEmpty ? "\(name):" : "\(name): \(value)")
         }
         if let headerList { ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList) }
+    }
+
+    /// With a TLS server name, the URL names that host (so curl sends it as SNI and verifies the
+    /// certificate against it) and CONNECT_TO sends the connection to the real one.
+    private func setURL(serverName: String?) throws(HTTPClientError) {
+        guard let serverName, let target = URLAuthority(request.url) else {
+            try set(CURLOPT_URL, request.url)
+            return
+        }
+        try set(CURLOPT_URL, target.replacingHost(with: serverName))
+        connectTo = curl_slist_append(nil, "\(serverName):\(target.port):\(target.host):\(target.port)")
+        try check(ccurl_easy_setopt_slist(easy, CURLOPT_CONNECT_TO, connectTo))
     }
 
     private func configureMethodAndBody() throws(HTTPClientError) {
@@ -247,6 +260,8 @@ final class Transfer {
         if let multi { multi.recycle(easy) } else { curl_easy_cleanup(easy) }
         if let headerList { curl_slist_free_all(headerList) }
         headerList = nil
+        if let connectTo { curl_slist_free_all(connectTo) }
+        connectTo = nil
         errorBuffer.deallocate()
     }
 

@@ -115,4 +115,25 @@ import Testing
         broken.shutdown()
         await server.stop()
     }
+
+    /// kubeconfig `tls-server-name`: the certificate is checked against that name while the
+    /// connection still goes to the URL's address.
+    @Test func serverNameOverridesTheNameVerified() async throws {
+        let certs = try Self.certificates.get()
+        let server = try server(requireClientCertificate: false)
+        for (name, trusted) in [("localhost", true), ("wrong.example", false)] {
+            var configuration = HTTPClientConfiguration()
+            configuration.tls.certificateAuthority = .file(certs.caCert)
+            configuration.tls.serverName = name
+            let client = HTTPClient(configuration: configuration)
+            do {
+                let response = try await client.execute(HTTPClientRequest(url: server.url("/whoami")))
+                #expect(trusted && response.status == .ok)
+            } catch {
+                #expect(!trusted && error.kind == .tlsVerify)
+            }
+            client.shutdown()
+        }
+        await server.stop()
+    }
 }

@@ -207,7 +207,9 @@ import Testing
         #expect(anonymous.credentials == .none)
         #expect(anonymous.namespace == "kube-system")
         let configuration = anonymous.httpClientConfiguration()
-        #expect(configuration.tls == anonymous.tls)
+        var expectedTLS = anonymous.tls
+        expectedTLS.serverName = anonymous.tlsServerName  // tls-server-name reaches the HTTP client
+        #expect(configuration.tls == expectedTLS)
         #expect(configuration.bearerToken == nil)
     }
 

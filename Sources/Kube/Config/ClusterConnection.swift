@@ -33,6 +33,7 @@ public struct ClusterConnection: Sendable, Equatable {
     public func httpClientConfiguration() -> HTTPClientConfiguration {
         var configuration = HTTPClientConfiguration()
         configuration.tls = tls
+        configuration.tls.serverName = tlsServerName
         if case .token(let token) = credentials { configuration.bearerToken = token }
         return configuration
     }

@@ -1,0 +1,36 @@
+/// The host and port of an `http(s)://` URL, enough to redirect a connection (`CURLOPT_CONNECT_TO`).
+struct URLAuthority {
+    let url: String
+    let hostRange: Range<String.Index>
+    let host: String
+    let port: Int
+
+    init?(_ url: String) {
+        guard let colon = url.firstIndex(of: ":"), url[colon...].hasPrefix("://") else { return nil }
+        let scheme = url[..<colon].lowercased()
+        let rest = url[url.index(colon, offsetBy: 3)...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        // Credentials (`user@`) are not used with Kubernetes servers; the host starts after any.
+        let hostStart = authority.lastIndex(of: "@").map { authority.index(after: $0) } ?? authority.startIndex
+        let hostAndPort = authority[hostStart...]
+        let hostEnd: String.Index
+        if hostAndPort.hasPrefix("[") {
+            guard let close = hostAndPort.firstIndex(of: "]") else { return nil }
+            hostEnd = hostAndPort.index(after: close)
+        } else {
+            hostEnd = hostAndPort.firstIndex(of: ":") ?? hostAndPort.endIndex
+        }
+        let portText = hostEnd < hostAndPort.endIndex ? hostAndPort[hostAndPort.index(after: hostEnd)...] : ""
+        guard let port = portText.isEmpty ? (scheme == "https" ? 443 : 80) : Int(portText) else { return nil }
+        self.url = url
+        hostRange = hostAndPort.startIndex..<hostEnd
+        host = String(url[hostRange])
+        self.port = port
+    }
+
+    func replacingHost(with newHost: String) -> String {
+        var url = url
+        url.replaceSubrange(hostRange, with: newHost)
+        return url
+    }
+}
