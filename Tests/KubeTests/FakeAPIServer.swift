@@ -36,17 +36,21 @@ final class FakeAPIServer {
     var pageSize: Int?
     /// Every request as "METHOD target", in order.
     private(set) var requests: [String] = []
+    /// Recorded watch streams served verbatim (then the stream ends), by collection path.
+    var replays: [String: [UInt8]] = [:]
+    private let scheme: String
 
-    var url: String { "http://127.0.0.1:\(server.port)" }
+    var url: String { "\(scheme)://127.0.0.1:\(server.port)" }
 
-    init() throws {
+    init(tls: TLSConfiguration? = nil) throws {
+        scheme = tls == nil ? "http" : "https"
         var router = Router()
         for method in [HTTPMethod.get, .post, .put, .patch, .delete] {
             router.add(method, "/{rest...}", .streaming { [weak self] request, writer in
                 await self?.handle(request, writer)
             })
         }
-        server = try HTTPServer(configuration: HTTPServerConfiguration(), router: router)
+        server = try HTTPServer(configuration: HTTPServerConfiguration(tls: tls), router: router)
         try server.start()
     }
 
@@ -198,6 +202,12 @@ final class FakeAPIServer {
     }
 
     private func watch(_ path: String, _ query: QueryParameters, _ writer: any HTTPResponseWriter) async {
+        if let recorded = replays[path] {
+            try? writer.writeHead(.ok, headers: ["Content-Type": "application/json"])
+            try? await writer.write(recorded)
+            writer.end()
+            return
+        }
         let from = Int(query["resourceVersion"] ?? "") ?? 0
         if from > 0, from < compactedBelow {
             let gone = status(410, "Expired", "too old resource version: \(from) (\(compactedBelow))")
