@@ -36,6 +36,8 @@ final class FakeAPIServer {
     var pageSize: Int?
     /// Every request as "METHOD target", in order.
     private(set) var requests: [String] = []
+    /// Request bodies, in order (empty for none).
+    private(set) var bodies: [String] = []
     /// Recorded watch streams served verbatim (then the stream ends), by collection path.
     var replays: [String: [UInt8]] = [:]
     private let scheme: String
@@ -110,6 +112,7 @@ final class FakeAPIServer {
 
     private func handle(_ request: HTTPRequest, _ writer: any HTTPResponseWriter) async {
         requests.append("\(request.method) \(request.target)")
+        bodies.append(String(decoding: request.body, as: UTF8.self))
         let path = String(request.path)
         if let index = failures.firstIndex(where: { $0.method == request.method && path.hasPrefix($0.pathPrefix) }) {
             let failure = failures.remove(at: index)
@@ -117,6 +120,18 @@ final class FakeAPIServer {
             return
         }
         let query = request.query
+        if request.method == .get, path.hasSuffix("/log") {
+            // A container log: two lines, the second only if following.
+            try? writer.writeHead(.ok, headers: ["Content-Type": "text/plain"])
+            try? await writer.write(Array("line 1\n".utf8))
+            if query["follow"] == "true" { try? await writer.write(Array("line 2\n".utf8)) }
+            writer.end()
+            return
+        }
+        if request.method == .post, path.hasSuffix("/binding") || path.hasSuffix("/eviction") {
+            let status: JSONValue = ["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "code": 201]
+            return await respond(writer, (201, status))
+        }
         switch request.method {
         case .get where query["watch"] == "true": await watch(path, query, writer)
         case .get where isCollection(path): await respond(writer, list(path, query))

@@ -203,4 +203,46 @@ func nodeJSON(_ name: String, labels: JSONObject = [:]) -> JSONValue {
         #expect(try preserved.document() == stored)
         await server.stop()
     }
+
+    @Test func deleteOptionsSubresourcesAndLogs() async throws {
+        let server = try FakeAPIServer()
+        let client = makeClient(server)
+        defer { client.shutdown() }
+        let podsPath = "/api/v1/namespaces/fx/pods"
+        server.put(podsPath, ["apiVersion": "v1", "kind": "Pod", "metadata": ["name": "p1", "namespace": "fx"]])
+
+        var binding = Binding()
+        binding.metadata.name = "p1"
+        binding.target = ObjectReference()
+        binding.target?.kind = "Node"
+        binding.target?.name = "vk-0"
+        let bound = try await client.post(Pod.resource, name: "p1", namespace: "fx", subresource: "binding", body: binding)
+        #expect(bound["status"] == "Success")
+        #expect(server.requests.last == "POST /api/v1/namespaces/fx/pods/p1/binding")
+        let sentBinding = try JSONValue(parsing: server.bodies.last ?? "")
+        #expect(sentBinding["target"]?["name"] == "vk-0")
+
+        var eviction = Eviction()
+        eviction.metadata.name = "p1"
+        eviction.metadata.namespace = "fx"
+        _ = try await client.post(Pod.resource, name: "p1", namespace: "fx", subresource: "eviction", body: eviction)
+        #expect(server.requests.last == "POST /api/v1/namespaces/fx/pods/p1/eviction")
+
+        let logs = try await client.logs(pod: "p1", namespace: "fx", query: [("container", "c"), ("follow", "true")])
+        var lines: [String] = []
+        for try await line in logs.lines { lines.append(String(decoding: line, as: UTF8.self)) }
+        #expect(lines == ["line 1", "line 2"])
+        #expect(server.requests.last == "GET /api/v1/namespaces/fx/pods/p1/log?container=c&follow=true")
+
+        let options = DeleteOptions(
+            gracePeriodSeconds: 0, preconditions: .init(uid: "uid-p1"), propagationPolicy: "Background")
+        try await client.delete(Pod.self, name: "p1", namespace: "fx", options: options)
+        let sent = try JSONValue(parsing: server.bodies.last ?? "")
+        #expect(sent["kind"] == "DeleteOptions")
+        #expect(sent["gracePeriodSeconds"] == 0)
+        #expect(sent["preconditions"]?["uid"] == "uid-p1")
+        #expect(sent["propagationPolicy"] == "Background")
+        #expect(server.object(podsPath, "p1") == nil)
+        await server.stop()
+    }
 }
