@@ -34,7 +34,10 @@ final class Leadership {
         return done()
     }
 
-    @Test func oneLeaderAtATimeAndAHandOverOnRelease() async throws {
+    /// A fake API server and two candidates sharing a clock, "a" already leading when "b" starts.
+    func twoCandidatesWithALeader() async throws
+        -> (FakeAPIServer, ManualClock, KubeClient, Leadership, LeaderElector, LeaderElector)
+    {
         let server = try FakeAPIServer()
         let clock = ManualClock()
         let client = makeClient(server, clock: clock)
@@ -44,6 +47,11 @@ final class Leadership {
         #expect(await eventually { a.isLeader })
         let b = elector("b", client, clock, leadership)
         b.start()
+        return (server, clock, client, leadership, a, b)
+    }
+
+    @Test func oneLeaderAtATimeAndAHandOverOnRelease() async throws {
+        let (server, clock, client, leadership, a, b) = try await twoCandidatesWithALeader()
         await step(clock, 6)
         #expect(a.isLeader && !b.isLeader)
         #expect(b.observedHolder == "a")
@@ -58,15 +66,7 @@ final class Leadership {
     }
 
     @Test func aSilentLeaderIsReplacedAfterTheLeaseExpires() async throws {
-        let server = try FakeAPIServer()
-        let clock = ManualClock()
-        let client = makeClient(server, clock: clock)
-        let leadership = Leadership()
-        let a = elector("a", client, clock, leadership)
-        a.start()
-        #expect(await eventually { a.isLeader })
-        let b = elector("b", client, clock, leadership)
-        b.start()
+        let (server, clock, client, leadership, a, b) = try await twoCandidatesWithALeader()
         await step(clock, 4)
         // a's renewals start failing: it must step down within renewDeadline, and b take over once
         // the lease has gone unrenewed for leaseDuration on b's clock.
