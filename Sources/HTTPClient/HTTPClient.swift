@@ -29,41 +29,36 @@ public final class HTTPClient {
     /// Sends `request` and returns the whole response, whatever its status (see `requireSuccess`).
     public func execute(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
         let transfer = try Transfer(request: request, configuration: configuration, streaming: false, multi: activeMulti)
-        do {
-            return try await withTaskCancellationHandler { @LoopActor in
-                try await withCheckedThrowingContinuation { continuation in
-                    transfer.onComplete = continuation
-                    start(transfer)
-                }
-            } onCancel: {
-                Task { @LoopActor in transfer.cancel() }
-            }
-        } catch {
-            throw error as! HTTPClientError
-        }
+        return try await run(transfer) { transfer.onComplete = $0 }
     }
 
     /// Sends `request` and returns as soon as the response head arrives; the body follows as a stream
     /// that pauses the transfer when its reader falls behind, and aborts it when cancelled or dropped.
     public func stream(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientStream {
         let transfer = try Transfer(request: request, configuration: configuration, streaming: true, multi: activeMulti)
+        let (status, headers) = try await run(transfer) { transfer.onHead = $0 }
+        return HTTPClientStream(status: status, headers: headers, body: ResponseBody(transfer))
+    }
+
+    /// Starts `transfer` and waits for what `install` registers it to deliver; cancelling the task
+    /// aborts the transfer. The operation closure is explicitly `@LoopActor`: a nonisolated one would
+    /// resume on the global pool and cost two extra thread hops per request.
+    private func run<Value: Sendable>(
+        _ transfer: Transfer, _ install: @escaping @LoopActor (CheckedContinuation<Value, Error>) -> Void
+    ) async throws(HTTPClientError) -> Value {
         do {
-            let (status, headers) = try await withTaskCancellationHandler { @LoopActor in
+            return try await withTaskCancellationHandler { @LoopActor in
                 try await withCheckedThrowingContinuation { continuation in
-                    transfer.onHead = continuation
-                    start(transfer)
+                    install(continuation)
+                    if Task.isCancelled { transfer.cancel() } else { activeMulti.add(transfer) }
                 }
             } onCancel: {
                 Task { @LoopActor in transfer.cancel() }
             }
-            return HTTPClientStream(status: status, headers: headers, body: ResponseBody(transfer))
         } catch {
+            // Transfers only ever fail their continuations with HTTPClientError.
             throw error as! HTTPClientError
         }
-    }
-
-    private func start(_ transfer: Transfer) {
-        if Task.isCancelled { transfer.cancel() } else { activeMulti.add(transfer) }
     }
 
     /// Aborts every request in flight and releases connections and loop handles.

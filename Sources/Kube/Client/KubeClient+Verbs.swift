@@ -78,10 +78,7 @@ extension KubeClient {
     public func delete<T: KubernetesObject>(
         _ type: T.Type, name: String, namespace: String? = nil, options: DeleteOptions? = nil
     ) async throws(KubeError) -> JSONValue {
-        let body = try options.map { options throws(KubeError) in try encode(options) }
-        let response = try await send(
-            .delete, path: try path(T.resource, namespace, name), body: body, contentType: body == nil ? nil : "application/json")
-        return try parse(response.body)
+        try await delete(T.resource, name: name, namespace: namespace, options: options)
     }
 
     /// Reads, changes and writes an object, re-reading and trying again on 409 Conflict. Fields the
