@@ -53,25 +53,36 @@ public struct LineSequence<Base: AsyncSequence & Sendable>: AsyncSequence, Senda
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: Base.AsyncIterator
         var pending: [UInt8] = []
+        /// Where the next line starts in `pending`: lines are sliced off by moving this, and the consumed
+        /// prefix is dropped only when more bytes arrive, so a chunk of many lines is not shifted per line.
+        var start = 0
+        /// Bytes from `start` already known to hold no newline.
         var scanned = 0
         var finished = false
 
         public mutating func next() async throws -> [UInt8]? {
             while true {
-                if let newline = pending[scanned...].firstIndex(of: UInt8(ascii: "\n")) {
-                    var line = Array(pending[..<newline])
-                    if line.last == UInt8(ascii: "\r") { line.removeLast() }
-                    pending.removeSubrange(...newline)
+                if let newline = pending[(start + scanned)...].firstIndex(of: UInt8(ascii: "\n")) {
+                    var end = newline
+                    if end > start, pending[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                    let line = Array(pending[start..<end])
+                    start = newline + 1
                     scanned = 0
                     return line
                 }
-                scanned = pending.count
+                scanned = pending.count - start
                 if finished {
-                    guard !pending.isEmpty else { return nil }
-                    defer { pending = []; scanned = 0 }
-                    return pending
+                    guard start < pending.count else { return nil }
+                    defer { pending = []; start = 0; scanned = 0 }
+                    return Array(pending[start...])
                 }
-                if let chunk = try await base.next() { pending += chunk } else { finished = true }
+                guard let chunk = try await base.next() else {
+                    finished = true
+                    continue
+                }
+                pending.removeSubrange(..<start)
+                start = 0
+                pending += chunk
             }
         }
     }
