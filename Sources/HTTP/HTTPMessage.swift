@@ -105,8 +105,18 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         }
     }
 
+    /// Header names and tokens are ASCII: compare bytes with ASCII case folding, without allocating
+    /// (this runs for every header lookup). Anything non-ASCII takes the general, allocating path.
     static func same<A: StringProtocol, B: StringProtocol>(_ a: A, _ b: B) -> Bool {
-        a.utf8.count == b.utf8.count && a.lowercased() == b.lowercased()
+        guard a.utf8.count == b.utf8.count else { return false }
+        guard a.utf8.allSatisfy({ $0 < 0x80 }), b.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return a.lowercased() == b.lowercased()
+        }
+        return a.utf8.elementsEqual(b.utf8) { $0 == $1 || ($0 | 0x20 == $1 | 0x20 && isLetter($0)) }
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
     }
 }
 

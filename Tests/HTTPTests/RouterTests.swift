@@ -100,3 +100,13 @@ private func names(_ match: Router.Match) -> (String?, [String: String]) {
         #expect(!headers.contains("Connection"))
     }
 }
+
+@Suite struct HeaderNameTests {
+    @Test func namesMatchIgnoringCase() {
+        let headers: HTTPHeaders = ["Content-Type": "a", "X-Ünïcode": "b", "X-A@": "c"]
+        #expect(headers["CONTENT-type"] == "a")
+        #expect(headers["x-ÜNÏCODE"] == "b")
+        #expect(headers["x-a`"] == nil)  // '@' and '`' differ only in bit 0x20 but are not letters
+        #expect(headers["Content-Typ"] == nil)
+    }
+}
