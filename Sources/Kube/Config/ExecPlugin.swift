@@ -78,19 +78,27 @@ enum ExecPlugin {
         for variable in config.env { processEnvironment[variable.name] = variable.value }
         processEnvironment["KUBERNETES_EXEC_INFO"] = inputJSON(for: config)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = config.args
-        process.environment = processEnvironment
-        process.standardInput = FileHandle.nullDevice
+        var process = Process()
         let output = Pipe()
         let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        do {
-            try process.run()
-        } catch {
-            throw CredentialError("exec plugin \(name): cannot start \(executable): \(error.localizedDescription)\(hint)")
+        // A plugin binary that was just written or is being replaced can fail to start for a moment
+        // ("text file busy" while another thread's fork still holds it open for writing): retry briefly.
+        for attempt in 1...3 {
+            process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = config.args
+            process.environment = processEnvironment
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = output
+            process.standardError = errors
+            do {
+                try process.run()
+                break
+            } catch where attempt < 3 {
+                usleep(50_000)
+            } catch {
+                throw CredentialError("exec plugin \(name): cannot start \(executable): \(error.localizedDescription)\(hint)")
+            }
         }
         // Drain stderr concurrently: a plugin that fills one pipe while we read the other would deadlock.
         let stderrData = Locked(Data())
