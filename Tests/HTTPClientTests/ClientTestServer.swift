@@ -21,21 +21,3 @@ final class ClientTestServer {
 
     func stop() async { await server.stop(gracePeriod: .seconds(1)) }
 }
-
-/// A one-way signal between a test and a handler: `wait` suspends until `fire` (or returns at once after it).
-@LoopActor
-final class Gate {
-    private var fired = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    func fire() {
-        fired = true
-        for waiter in waiters { waiter.resume() }
-        waiters = []
-    }
-
-    func wait() async {
-        if fired { return }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-}

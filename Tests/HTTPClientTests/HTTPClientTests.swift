@@ -127,7 +127,7 @@ import Testing
         let server = try ClientTestServer(router: router)
         let timedOut = await failure(client, HTTPClientRequest(url: server.url("/hang"), timeout: .milliseconds(200)))
         #expect(timedOut?.kind == .timeout)
-        never.fire()
+        never.open()
         await server.stop()
 
         let malformed = await failure(client, HTTPClientRequest(url: "gopher-nonsense://x"))

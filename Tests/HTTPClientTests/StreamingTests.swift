@@ -32,7 +32,7 @@ private final class Progress {
         var lines = stream.lines.makeAsyncIterator()
         // The first line arrives while the handler still waits: proof the body is not buffered whole.
         #expect(try await lines.next().map { String(decoding: $0, as: UTF8.self) } == "{\"type\":\"ADDED\"}")
-        second.fire()
+        second.open()
         #expect(try await lines.next().map { String(decoding: $0, as: UTF8.self) } == "{\"type\":\"MODIFIED\"}")
         #expect(try await lines.next().map { String(decoding: $0, as: UTF8.self) } == "last-line-without-newline")
         #expect(try await lines.next() == nil)
@@ -82,9 +82,9 @@ private final class Progress {
         router.get("/follow", streaming: { _, writer in
             try? writer.writeHead(.ok, headers: HTTPHeaders())
             try? await writer.write(Array("line 1\n".utf8))
-            firstSent.fire()
+            firstSent.open()
             await writer.closed()
-            hangUpSeen.fire()
+            hangUpSeen.open()
         })
         let server = try ClientTestServer(router: router)
         let client = HTTPClient()
@@ -114,7 +114,7 @@ private final class Progress {
             try? writer.writeHead(.ok, headers: HTTPHeaders())
             try? await writer.write(Array("hello\n".utf8))
             await writer.closed()
-            hangUpSeen.fire()
+            hangUpSeen.open()
         })
         let server = try ClientTestServer(router: router)
         let client = HTTPClient()
@@ -149,7 +149,7 @@ private final class Progress {
         let long = try await client.stream(HTTPClientRequest(url: server.url("/long")))
         finished = nil  // its deinit cancels a transfer that already ended
         for _ in 0..<10 { await Task.yield() }
-        release.fire()
+        release.open()
         #expect(try await long.collect() == Array("late\n".utf8))
         await server.stop()
     }

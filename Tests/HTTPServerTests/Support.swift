@@ -49,20 +49,6 @@ func canConnect(port: Int) -> Bool {
     } == 0
 }
 
-/// A one-shot signal between a handler and its test.
-final class Gate: Sendable {
-    private let stream: AsyncStream<Void>
-    private let continuation: AsyncStream<Void>.Continuation
-
-    init() { (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .unbounded) }
-
-    func open() { continuation.yield() }
-
-    func wait() async {
-        for await _ in stream { return }
-    }
-}
-
 /// Values reported by handlers, read in order by the test.
 final class Reports<Value: Sendable>: Sendable {
     private let stream: AsyncStream<Value>
