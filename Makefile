@@ -11,13 +11,13 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# Every test, then every test again under ThreadSanitizer (its own build folder): the loop, the
-# executors and the C callbacks are where a data race would hide.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
-	$(MAKE) test-tsan
 
+# Every test under ThreadSanitizer (its own build folder): the loop, the executors and the C callbacks
+# are where a data race would hide. Not part of `test`: under TSan, libdispatch on Linux sometimes
+# never runs a job queued on the global executor while the CPU is contended (see README).
 test-tsan: deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan

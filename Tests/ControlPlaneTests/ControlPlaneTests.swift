@@ -1,0 +1,8 @@
+import ControlPlane
+import Testing
+
+@Suite struct ControlPlaneIdentityTests {
+    @Test func componentName() {
+        #expect(ControlPlane.component == "node-agent-apiserver")
+    }
+}
