@@ -24,4 +24,10 @@ static inline int cssl_error_want_write(void) { return SSL_ERROR_WANT_WRITE; }
 static inline int cssl_error_zero_return(void) { return SSL_ERROR_ZERO_RETURN; }
 static inline int cssl_nid_common_name(void) { return NID_commonName; }
 static inline int cssl_nid_organization(void) { return NID_organizationName; }
+
+// Certificate generation (Sources/HTTPServer/Certificates). EVP_PKEY_Q_keygen is variadic; the
+// GENERAL_NAMES stack operations are function-like macros.
+static inline EVP_PKEY *cssl_generate_ec_p256_key(void) { return EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"); }
+static inline GENERAL_NAMES *cssl_general_names_new(void) { return sk_GENERAL_NAME_new_null(); }
+static inline int cssl_general_names_push(GENERAL_NAMES *names, GENERAL_NAME *name) { return sk_GENERAL_NAME_push(names, name); }
 #endif
