@@ -1,0 +1,99 @@
+import Foundation
+import Kube
+import Loop
+
+extension APIServer {
+    /// The namespaces every cluster starts with, each with its default service account.
+    func bootstrap() {
+        for name in ["default", "kube-system", "kube-public", "kube-node-lease"]
+        where store.get("namespaces", ObjectKey(namespace: "", name: name)) == nil {
+            createInternal("namespaces", ["kind": "Namespace", "apiVersion": "v1", "metadata": ["name": .string(name)]])
+        }
+    }
+
+    /// Creates an object on the server's own behalf (controllers), with the same defaults a client gets.
+    @discardableResult
+    func createInternal(_ resource: String, group: String = "", _ object: JSONValue) -> JSONValue? {
+        guard let type = registry.types.first(where: { $0.resource == resource && $0.group == group }) else { return nil }
+        var object = object
+        let namespace = type.namespaced ? object["metadata"]?["namespace"]?.stringValue ?? "" : ""
+        var metadata = object["metadata"] ?? .object([:])
+        if metadata["name"]?.stringValue == nil, let prefix = metadata["generateName"]?.stringValue {
+            metadata["name"] = .string(prefix + ObjectMetaRules.randomSuffix())
+        }
+        let name = metadata["name"]?.stringValue ?? ""
+        let key = ObjectKey(namespace: namespace, name: name)
+        guard store.get(type.storageKey, key) == nil else { return nil }
+        metadata["selfLink"] = .string(type.path(namespace: type.namespaced ? namespace : nil) + "/" + name)
+        metadata["uid"] = .string(ObjectMetaRules.newUID())
+        metadata["creationTimestamp"] = .string(configuration.now().rfc3339)
+        if Strategy.tracksGeneration(type) { metadata["generation"] = 1 }
+        object["metadata"] = ObjectMetaRules.canonical(metadata)
+        Strategy.prepareForCreate(&object, type)
+        if type.resource == "pods" {
+            let account = object["spec"]?["serviceAccountName"]?.stringValue ?? "default"
+            let secret = store.get("serviceaccounts", ObjectKey(namespace: namespace, name: account))?["secrets"]?[0]?["name"]?.stringValue
+            PodDefaults.apply(to: &object, tokenSecret: secret)
+        }
+        let stored = store.put(type.storageKey, key, object)
+        afterWrite(type, key: key, old: nil, new: stored)
+        return stored
+    }
+
+    /// What follows a write, synchronously, as the controllers of a real cluster would soon after.
+    func afterWrite(_ type: ResourceType, key: ObjectKey, old: JSONValue?, new: JSONValue?) {
+        switch (type.resource, old, new) {
+        case ("namespaces", nil, let namespace?):
+            createServiceAccount(namespace: key.name, name: "default", owner: namespace)
+        case ("namespaces", _, let namespace?) where namespace["status"]?["phase"]?.stringValue == "Terminating":
+            finishNamespaceDeletion(key.name)
+        case (_, let removed?, nil):
+            collectDependents(of: removed)
+        default:
+            break
+        }
+    }
+
+    /// The service account and its token secret, as the token controller makes them.
+    private func createServiceAccount(namespace: String, name: String, owner: JSONValue) {
+        let secretName = "\(name)-token-\(ObjectMetaRules.randomSuffix())"
+        createInternal("serviceaccounts", [
+            "kind": "ServiceAccount", "apiVersion": "v1",
+            "metadata": ["name": .string(name), "namespace": .string(namespace)],
+            "secrets": [["name": .string(secretName)]],
+        ])
+        let token = Data(ObjectMetaRules.newUID().utf8).base64EncodedString()
+        createInternal("secrets", [
+            "kind": "Secret", "apiVersion": "v1",
+            "metadata": [
+                "name": .string(secretName), "namespace": .string(namespace),
+                "annotations": ["kubernetes.io/service-account.name": .string(name)],
+            ],
+            "data": ["namespace": .string(Data(namespace.utf8).base64EncodedString()), "token": .string(token)],
+            "type": "kubernetes.io/service-account-token",
+        ])
+    }
+
+    /// The namespace controller: delete everything in the namespace, then the namespace.
+    private func finishNamespaceDeletion(_ namespace: String) {
+        for storageKey in Set(registry.types.filter(\.namespaced).map(\.storageKey)) {
+            for (key, _) in store.list(storageKey, namespace: namespace) {
+                if let removed = store.remove(storageKey, key) { collectDependents(of: removed) }
+            }
+        }
+        store.remove("namespaces", ObjectKey(namespace: "", name: namespace))
+    }
+
+    /// The garbage collector: objects whose owner is gone go too (background propagation).
+    func collectDependents(of owner: JSONValue) {
+        guard let uid = owner["metadata"]?["uid"]?.stringValue else { return }
+        let namespace = owner["metadata"]?["namespace"]?.stringValue
+        for storageKey in Set(registry.types.map(\.storageKey)) {
+            for (key, object) in store.list(storageKey, namespace: namespace) {
+                let references = object["metadata"]?["ownerReferences"]?.arrayValue ?? []
+                guard references.contains(where: { $0["uid"]?.stringValue == uid }) else { continue }
+                if let removed = store.remove(storageKey, key) { collectDependents(of: removed) }
+            }
+        }
+    }
+}

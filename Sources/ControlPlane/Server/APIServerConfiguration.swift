@@ -1,0 +1,23 @@
+import HTTPServer
+import Kube
+import Loop
+
+/// How the embedded API server listens and whom it trusts.
+public struct APIServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 picks a free port.
+    public var port = 0
+    /// The serving certificate, and the CA client certificates must chain to.
+    public var tls: TLSConfiguration
+    /// Bearer tokens and who they stand for.
+    public var tokens: [String: Identity] = [:]
+    /// How many recent events watches can resume from; older resourceVersions get 410 Expired.
+    public var watchWindow = 100_000
+    /// How long a watch without `timeoutSeconds` stays open (the apiserver picks 30–60 minutes).
+    public var defaultWatchTimeout: Duration = .seconds(1800)
+    public var clock: any LoopClock = UVClock()
+    /// Wall time for timestamps.
+    public var now: @Sendable () -> Time = { Time.now() }
+
+    public init(tls: TLSConfiguration) { self.tls = tls }
+}

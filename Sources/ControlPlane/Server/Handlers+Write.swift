@@ -1,0 +1,177 @@
+import HTTP
+import Kube
+import Loop
+
+extension APIServer {
+    func create(_ context: RequestContext) async throws(APIError) -> HTTPResponse {
+        let type = context.type
+        var object = try decodeBody(context)
+        var metadata = object["metadata"] ?? .object([:])
+        if let namespace = context.namespace {
+            if let given = metadata["namespace"]?.stringValue, !given.isEmpty, given != namespace {
+                throw APIError.badRequest("the namespace of the provided object does not match the namespace sent on the request")
+            }
+            metadata["namespace"] = .string(namespace)
+        } else {
+            metadata["namespace"] = nil
+        }
+        if metadata["name"]?.stringValue?.isEmpty ?? true, let prefix = metadata["generateName"]?.stringValue, !prefix.isEmpty {
+            metadata["name"] = .string(prefix + ObjectMetaRules.randomSuffix())
+        }
+        let name = metadata["name"]?.stringValue ?? ""
+        let causes = ObjectMetaRules.validate(metadata)
+        guard causes.isEmpty else { throw APIError.invalid(type, name, causes: causes) }
+        try requireActiveNamespace(context)
+        metadata["selfLink"] = .string(type.path(namespace: context.namespace) + "/" + name)
+        metadata["uid"] = .string(ObjectMetaRules.newUID())
+        metadata["creationTimestamp"] = .string(configuration.now().rfc3339)
+        if Strategy.tracksGeneration(type) { metadata["generation"] = 1 }
+        for key in ["resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields"] { metadata[key] = nil }
+        object["metadata"] = ObjectMetaRules.canonical(metadata)
+        Strategy.prepareForCreate(&object, type)
+        if type.resource == "pods" {
+            PodDefaults.apply(to: &object, tokenSecret: tokenSecretName(namespace: context.namespace ?? "", pod: object))
+        }
+        let key = context.key(name)
+        guard store.get(type.storageKey, key) == nil else { throw APIError.alreadyExists(type, name) }
+        if context.dryRun { return Self.ok(object, status: .created) }
+        let stored = store.put(type.storageKey, key, object)
+        afterWrite(type, key: key, old: nil, new: stored)
+        return Self.ok(stored.served(as: type.groupVersion), status: .created)
+    }
+
+    func update(_ context: RequestContext) throws(APIError) -> HTTPResponse {
+        let object = try decodeBody(context)
+        let name = context.info.name ?? ""
+        if let given = object["metadata"]?["name"]?.stringValue, given != name {
+            throw APIError.badRequest("the name of the object (\(given)) does not match the name on the URL (\(name))")
+        }
+        return try commitUpdate(context, object)
+    }
+
+    func patch(_ context: RequestContext) throws(APIError) -> HTTPResponse {
+        let type = context.type
+        let name = context.info.name ?? ""
+        guard let current = store.get(type.storageKey, context.key(name)) else { throw APIError.notFound(type, name) }
+        let contentType = context.request.headers["Content-Type"]?.split(separator: ";").first.map {
+            String($0).trimmingCharacters(in: [" "])
+        } ?? ""
+        let patch: JSONValue
+        do { patch = try JSONValue(parsing: context.request.body) } catch {
+            throw APIError.badRequest("error decoding patch: \(error.message)")
+        }
+        var patched: JSONValue
+        let served = current.served(as: type.groupVersion)
+        switch contentType {
+        case "application/json-patch+json":
+            do {
+                patched = try JSONPatch.apply(try JSONPatch.parse(patch), to: served)
+            } catch {
+                throw APIError(code: 422, reason: "Invalid", message: "the server rejected our request due to an error in our request", details: .object([:]))
+            }
+        case "application/merge-patch+json":
+            patched = MergePatch.apply(patch, to: served)
+        case "application/strategic-merge-patch+json" where !type.isCustom:
+            do { patched = try StrategicMergePatch.apply(patch, to: served, kind: type.kind) } catch {
+                throw APIError(code: 422, reason: "Invalid", message: "\(error)")
+            }
+        default:
+            throw APIError.unsupportedMediaType
+        }
+        // A patch without a resourceVersion applies to whatever is stored.
+        if patch["metadata"]?["resourceVersion"] == nil { patched["metadata"]?["resourceVersion"] = nil }
+        return try commitUpdate(context, patched)
+    }
+
+    /// The shared end of PUT and PATCH: preconditions, immutable fields, strategy, no-op detection.
+    private func commitUpdate(_ context: RequestContext, _ object: JSONValue) throws(APIError) -> HTTPResponse {
+        let type = context.type
+        let name = context.info.name ?? ""
+        let key = context.key(name)
+        guard let old = store.get(type.storageKey, key) else { throw APIError.notFound(type, name) }
+        var new = object
+        new["kind"] = .string(type.kind)
+        new["apiVersion"] = old["apiVersion"]
+        var metadata = new["metadata"] ?? .object([:])
+        if let version = metadata["resourceVersion"]?.stringValue, !version.isEmpty,
+            version != old["metadata"]?["resourceVersion"]?.stringValue
+        {
+            throw APIError.conflict(type, name)
+        }
+        if let uid = metadata["uid"]?.stringValue, !uid.isEmpty, uid != old["metadata"]?["uid"]?.stringValue {
+            throw APIError.invalid(
+                type, name, causes: [("metadata.uid", "FieldValueInvalid", "Invalid value: \"\(uid)\": field is immutable")])
+        }
+        for field in ["name", "namespace", "uid", "selfLink", "creationTimestamp", "generation", "deletionTimestamp",
+            "deletionGracePeriodSeconds", "resourceVersion"]
+        {
+            metadata[field] = old["metadata"]?[field]
+        }
+        let causes = ObjectMetaRules.validate(metadata)
+        guard causes.isEmpty else { throw APIError.invalid(type, name, causes: causes) }
+        new["metadata"] = ObjectMetaRules.canonical(metadata)
+        Strategy.prepareForUpdate(&new, old: old, type, subresource: context.info.subresource)
+        if new == old || context.dryRun { return Self.ok(new.served(as: type.groupVersion)) }
+        // An object being deleted goes once its last finalizer is removed.
+        if old["metadata"]?["deletionTimestamp"] != nil, new["metadata"]?["finalizers"]?.arrayValue?.isEmpty ?? true,
+            type.resource != "pods"
+        {
+            let last = store.remove(type.storageKey, key) ?? new
+            afterWrite(type, key: key, old: old, new: nil)
+            return Self.ok(last.served(as: type.groupVersion))
+        }
+        let stored = store.put(type.storageKey, key, new)
+        afterWrite(type, key: key, old: old, new: stored)
+        return Self.ok(stored.served(as: type.groupVersion))
+    }
+
+    /// The request body as an object of the addressed kind, or a 400 worded as the apiserver's.
+    func decodeBody(_ context: RequestContext) throws(APIError) -> JSONValue {
+        let type = context.type
+        let body = context.request.body
+        let contentType = context.request.headers["Content-Type"]?.split(separator: ";").first.map(String.init) ?? "application/json"
+        guard contentType.trimmingCharacters(in: [" "]) == "application/json" else { throw APIError.unsupportedMediaType }
+        var object: JSONValue
+        do { object = try JSONValue(parsing: body) } catch {
+            let excerpt = String(decoding: body.prefix(30), as: UTF8.self)
+            throw APIError.badRequest(
+                "the object provided is unrecognized (must be of type \(type.kind)): couldn't get version/kind; json parse error: \(error.message) (\(excerpt) ...)")
+        }
+        guard object.objectValue != nil else {
+            throw APIError.badRequest("the object provided is unrecognized (must be of type \(type.kind)): couldn't get version/kind; json parse error: expected an object")
+        }
+        let kind = object["kind"]?.stringValue ?? type.kind
+        let apiVersion = object["apiVersion"]?.stringValue ?? type.groupVersion
+        if kind != type.kind {
+            throw APIError.badRequest(
+                "\(kind) in version \"\(apiVersion.split(separator: "/").last ?? "")\" cannot be handled as a \(type.kind): converting (\(apiVersion.split(separator: "/").last ?? "").\(kind)) to (core.\(type.kind)): unknown conversion")
+        }
+        // Typed objects begin with kind and apiVersion, as the apiserver writes them.
+        var ordered: JSONValue = ["kind": .string(type.kind), "apiVersion": .string(type.groupVersion)]
+        for (key, value) in object.objectValue ?? JSONObject() where key != "kind" && key != "apiVersion" { ordered[key] = value }
+        if ordered["metadata"] == nil { ordered["metadata"] = .object([:]) }
+        return ordered
+    }
+
+    /// NamespaceLifecycle: no new objects in a missing or terminating namespace.
+    func requireActiveNamespace(_ context: RequestContext) throws(APIError) {
+        guard let namespace = context.namespace else { return }
+        let namespaces = registry.lookup(group: "", version: "v1", resource: "namespaces")!
+        guard let object = store.get("namespaces", ObjectKey(namespace: "", name: namespace)) else {
+            throw APIError.notFound(namespaces, namespace)
+        }
+        if object["status"]?["phase"]?.stringValue == "Terminating" {
+            throw APIError(
+                code: 403, reason: "Forbidden",
+                message: "\(context.type.qualifiedName) \"\(context.info.name ?? "")\" is forbidden: unable to create new content in namespace \(namespace) because it is being terminated",
+                details: ["name": .string(context.info.name ?? ""), "kind": .string(context.type.resource)])
+        }
+    }
+
+    /// The token secret of the pod's service account, for the token volume.
+    private func tokenSecretName(namespace: String, pod: JSONValue) -> String? {
+        let account = pod["spec"]?["serviceAccountName"]?.stringValue ?? "default"
+        let object = store.get("serviceaccounts", ObjectKey(namespace: namespace, name: account))
+        return object?["secrets"]?[0]?["name"]?.stringValue
+    }
+}

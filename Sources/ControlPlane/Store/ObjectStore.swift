@@ -1,0 +1,106 @@
+import Loop
+import Kube
+
+/// Every object of the control plane, as JSON, with one resourceVersion counter (like etcd's revision)
+/// and a bounded window of recent events for watches to resume from.
+@LoopActor
+final class ObjectStore {
+    private var collections: [String: [ObjectKey: JSONValue]] = [:]
+    private(set) var resourceVersion: Int64
+    private var window: [StoredEvent] = []
+    private var windowStart = 0
+    let windowSize: Int
+    private var watchers: [String: [ObjectIdentifier: Watcher]] = [:]
+
+    init(windowSize: Int = 100_000, initialResourceVersion: Int64 = 1) {
+        self.windowSize = windowSize
+        self.resourceVersion = initialResourceVersion
+    }
+
+    // MARK: Reads
+
+    func get(_ storageKey: String, _ key: ObjectKey) -> JSONValue? { collections[storageKey]?[key] }
+
+    /// Objects of a collection (one namespace, or all), sorted by namespace and name.
+    func list(_ storageKey: String, namespace: String?) -> [(key: ObjectKey, value: JSONValue)] {
+        guard let collection = collections[storageKey] else { return [] }
+        let members = collection.lazy.filter { namespace == nil || $0.key.namespace == namespace }
+        return members.map { (key: $0.key, value: $0.value) }.sorted { $0.key < $1.key }
+    }
+
+    func count(_ storageKey: String) -> Int { collections[storageKey]?.count ?? 0 }
+
+    /// The oldest resourceVersion a watch can still resume from.
+    var oldestResumableVersion: Int64 {
+        windowStart < window.count ? window[windowStart].resourceVersion - 1 : resourceVersion
+    }
+
+    // MARK: Writes
+
+    /// Stores `object` under `key`, stamping the next resourceVersion; returns the stored object.
+    @discardableResult
+    func put(_ storageKey: String, _ key: ObjectKey, _ object: JSONValue) -> JSONValue {
+        resourceVersion += 1
+        var stored = object
+        stored["metadata"]?["resourceVersion"] = .string(String(resourceVersion))
+        let previous = collections[storageKey, default: [:]].updateValue(stored, forKey: key)
+        record(
+            StoredEvent(
+                kind: previous == nil ? .added : .modified, storageKey: storageKey, key: key,
+                resourceVersion: resourceVersion, object: stored, previous: previous))
+        return stored
+    }
+
+    /// Removes the object; the DELETED event carries it with a fresh resourceVersion.
+    @discardableResult
+    func remove(_ storageKey: String, _ key: ObjectKey) -> JSONValue? {
+        guard let previous = collections[storageKey]?.removeValue(forKey: key) else { return nil }
+        resourceVersion += 1
+        var last = previous
+        last["metadata"]?["resourceVersion"] = .string(String(resourceVersion))
+        record(
+            StoredEvent(
+                kind: .deleted, storageKey: storageKey, key: key, resourceVersion: resourceVersion, object: last,
+                previous: previous))
+        return last
+    }
+
+    /// Drops a whole collection without events (a custom resource definition went away).
+    func dropCollection(_ storageKey: String) { collections[storageKey] = nil }
+
+    private func record(_ event: StoredEvent) {
+        window.append(event)
+        if window.count - windowStart > windowSize { windowStart += 1 }
+        // Compact the array once the dead prefix is as large as the live window.
+        if windowStart >= windowSize { window.removeFirst(windowStart); windowStart = 0 }
+        if let interested = watchers[event.storageKey] {
+            for watcher in interested.values { watcher.offer(event) }
+        }
+    }
+
+    // MARK: Watches
+
+    /// Events of `storageKey` after `resourceVersion`, or nil when the window no longer reaches back.
+    func events(_ storageKey: String, after version: Int64) -> [StoredEvent]? {
+        guard version >= oldestResumableVersion else { return nil }
+        var result: [StoredEvent] = []
+        // The window is ordered by resourceVersion: binary-search the first newer event.
+        var low = windowStart, high = window.count
+        while low < high {
+            let middle = (low + high) / 2
+            if window[middle].resourceVersion <= version { low = middle + 1 } else { high = middle }
+        }
+        for event in window[low...] where event.storageKey == storageKey { result.append(event) }
+        return result
+    }
+
+    func register(_ watcher: Watcher) {
+        watchers[watcher.storageKey, default: [:]][ObjectIdentifier(watcher)] = watcher
+    }
+
+    func unregister(_ watcher: Watcher) {
+        watchers[watcher.storageKey]?[ObjectIdentifier(watcher)] = nil
+    }
+
+    var watcherCount: Int { watchers.values.reduce(0) { $0 + $1.count } }
+}

@@ -1,0 +1,107 @@
+import ControlPlane
+import Foundation
+import HTTPServer
+import Kube
+import Loop
+import TestSupport
+import Testing
+
+/// Certificates are generated once per test run.
+let harnessCertificates: Result<TestCertificates, any Error> = Result { try TestCertificates.make() }
+
+/// An embedded API server on a free port, a kubeconfig for it, and kubectl.
+@LoopActor
+final class Harness {
+    let server: APIServer
+    nonisolated let directory: String
+    nonisolated let kubeconfig: String
+    let certificates: TestCertificates
+
+    static let adminToken = "admin-token-for-tests"
+
+    init(configure: (inout APIServerConfiguration) -> Void = { _ in }) throws {
+        certificates = try harnessCertificates.get()
+        var configuration = APIServerConfiguration(
+            tls: TLSConfiguration(
+                certificateChain: .file(certificates.serverCert), privateKey: .file(certificates.serverKey),
+                clientCA: .file(certificates.caCert), requireClientCertificate: false))
+        configuration.tokens = [Self.adminToken: .admin]
+        configure(&configuration)
+        server = APIServer(configuration: configuration)
+        try server.start()
+        directory = try TemporaryDirectory.make(prefix: "controlplane")
+        kubeconfig = directory + "/kubeconfig"
+        let text = KubeconfigText.make(
+            server: "https://127.0.0.1:\(server.port)", certificateAuthorityPEM: try certificates.read(certificates.caCert),
+            clientCertificatePEM: try certificates.read(certificates.clientCert),
+            clientKeyPEM: try certificates.read(certificates.clientKey))
+        try text.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+    }
+
+    func stop() async { await server.stop() }
+
+    var url: String { "https://127.0.0.1:\(server.port)" }
+
+    /// Runs kubectl (with its own cache directory) and returns its exit status and output.
+    nonisolated func kubectl(_ arguments: [String], stdin: String? = nil, kubectl: String = "/usr/bin/kubectl")
+        async throws -> ProcessResult
+    {
+        let config = kubeconfig
+        let cache = directory + "/cache"
+        return try await run(kubectl, ["--kubeconfig", config, "--cache-dir", cache] + arguments, stdin: stdin)
+    }
+
+    /// Writes `text` to a file in the harness directory.
+    func file(_ name: String, _ text: String) throws -> String {
+        let path = directory + "/" + name
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
+
+struct ProcessResult: Sendable, CustomStringConvertible {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var description: String { "exit \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
+}
+
+/// Runs a program on its own thread (never a pool thread: it blocks) with a 60 s limit.
+func run(_ executable: String, _ arguments: [String], stdin: String? = nil) async throws -> ProcessResult {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread {
+            continuation.resume(with: Result {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: executable)
+                process.arguments = arguments
+                let output = Pipe()
+                let errors = Pipe()
+                let input = Pipe()
+                process.standardOutput = output
+                process.standardError = errors
+                process.standardInput = stdin == nil ? FileHandle.nullDevice : input
+                try process.run()
+                if let stdin {
+                    input.fileHandleForWriting.write(Data(stdin.utf8))
+                    input.fileHandleForWriting.closeFile()
+                }
+                let killer = DispatchWorkItem { process.terminate() }
+                DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: killer)
+                let errorData = Locked(Data())
+                let errorsDone = DispatchSemaphore(value: 0)
+                Thread {
+                    let data = errors.fileHandleForReading.readDataToEndOfFile()
+                    errorData.withLock { $0 = data }
+                    errorsDone.signal()
+                }.start()
+                let out = output.fileHandleForReading.readDataToEndOfFile()
+                errorsDone.wait()
+                process.waitUntilExit()
+                killer.cancel()
+                return ProcessResult(
+                    status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                    stderr: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
+            })
+        }.start()
+    }
+}

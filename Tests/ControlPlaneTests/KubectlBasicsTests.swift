@@ -1,0 +1,35 @@
+import ControlPlane
+import Foundation
+import Kube
+import Loop
+import Testing
+
+@Suite(.timeLimit(.minutes(2))) @LoopActor struct KubectlBasicsTests {
+    @Test func getNamespacesAndVersion() async throws {
+        let harness = try Harness()
+        let namespaces = try await harness.kubectl(["get", "namespaces", "-o", "name"])
+        #expect(namespaces.status == 0, "\(namespaces)")
+        #expect(namespaces.stdout.split(separator: "\n").sorted() == [
+            "namespace/default", "namespace/kube-node-lease", "namespace/kube-public", "namespace/kube-system",
+        ])
+        #expect(namespaces.stderr.isEmpty, "\(namespaces)")
+        await harness.stop()
+    }
+
+    @Test func createLabelGetDeleteAConfigMap() async throws {
+        let harness = try Harness()
+        let created = try await harness.kubectl(["create", "configmap", "settings", "--from-literal=a=1"])
+        #expect(created.status == 0, "\(created)")
+        #expect(created.stdout == "configmap/settings created\n", "\(created)")
+        let labelled = try await harness.kubectl(["label", "configmap", "settings", "tier=gold"])
+        #expect(labelled.status == 0, "\(labelled)")
+        let yaml = try await harness.kubectl(["get", "configmap", "-l", "tier=gold", "-o", "jsonpath={.items[*].data.a}"])
+        #expect(yaml.stdout == "1", "\(yaml)")
+        let deleted = try await harness.kubectl(["delete", "configmap", "settings"])
+        #expect(deleted.status == 0, "\(deleted)")
+        let missing = try await harness.kubectl(["get", "configmap", "settings"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("configmaps \"settings\" not found"), "\(missing)")
+        await harness.stop()
+    }
+}
