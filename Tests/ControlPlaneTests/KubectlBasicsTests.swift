@@ -18,7 +18,8 @@ import Testing
 
     @Test func createLabelGetDeleteAConfigMap() async throws {
         let harness = try Harness()
-        let created = try await harness.kubectl(["create", "configmap", "settings", "--from-literal=a=1"])
+        let manifest = try harness.file("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: \"1\"\n")
+        let created = try await harness.kubectl(["create", "-f", manifest])
         #expect(created.status == 0, "\(created)")
         #expect(created.stdout == "configmap/settings created\n", "\(created)")
         let labelled = try await harness.kubectl(["label", "configmap", "settings", "tier=gold"])

@@ -48,6 +48,10 @@ public final class APIServer {
             router.get(path) { request in Health.response(request) }
         }
         router.get("/version") { _ in .json(Discovery.version) }
+        router.get("/openapi/v3/{path...}") { [unowned self] request in
+            let path = request.pathParameters["path"] ?? ""
+            return path.isEmpty ? OpenAPI.index(registry) : OpenAPI.response(registry, path: path)
+        }
         return router
     }
 
