@@ -40,6 +40,28 @@ extension APIServer {
         return stored
     }
 
+    /// Changes a stored object on the server's own behalf; nothing is written when `change` leaves it as it was.
+    @discardableResult
+    func updateInternal(_ storageKey: String, _ key: ObjectKey, _ change: (inout JSONValue) -> Void) -> JSONValue? {
+        guard let old = store.get(storageKey, key), let type = registry.types.first(where: { $0.storageKey == storageKey })
+        else { return nil }
+        var new = old
+        change(&new)
+        guard new != old else { return old }
+        let stored = store.put(storageKey, key, new)
+        afterWrite(type, key: key, old: old, new: stored)
+        return stored
+    }
+
+    /// Deletes on the server's own behalf, with the same rules as a client's delete.
+    func deleteInternal(_ storageKey: String, _ key: ObjectKey, gracePeriodSeconds: Int64? = nil) {
+        guard let current = store.get(storageKey, key), let type = registry.types.first(where: { $0.storageKey == storageKey })
+        else { return }
+        var options = DeleteRequest()
+        options.gracePeriodSeconds = gracePeriodSeconds
+        _ = deleteObject(type, key: key, current: current, options: options)
+    }
+
     /// What follows a write, synchronously, as the controllers of a real cluster would soon after.
     func afterWrite(_ type: ResourceType, key: ObjectKey, old: JSONValue?, new: JSONValue?) {
         switch (type.resource, old, new) {
@@ -52,6 +74,7 @@ extension APIServer {
         default:
             break
         }
+        controllers.observe(type, key: key, old: old, new: new)
     }
 
     /// The service account and its token secret, as the token controller makes them.

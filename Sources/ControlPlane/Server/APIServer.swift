@@ -11,6 +11,7 @@ public final class APIServer {
     var registry = ResourceRegistry()
     let authenticator: Authenticator
     private var server: HTTPServer?
+    private(set) lazy var controllers = Controllers(server: self)
 
     public init(configuration: APIServerConfiguration) {
         self.configuration = configuration
@@ -26,11 +27,13 @@ public final class APIServer {
         try server.start()
         self.server = server
         bootstrap()
+        controllers.start()
     }
 
     public var port: Int { server?.port ?? 0 }
 
     public func stop() async {
+        controllers.stop()
         await server?.stop(gracePeriod: .seconds(1))
         server = nil
     }

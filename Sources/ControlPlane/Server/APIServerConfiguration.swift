@@ -15,6 +15,10 @@ public struct APIServerConfiguration: Sendable {
     public var watchWindow = 100_000
     /// How long a watch without `timeoutSeconds` stays open (the apiserver picks 30–60 minutes).
     public var defaultWatchTimeout: Duration = .seconds(1800)
+    /// How often the node lifecycle controller checks heartbeats, and how long a node may stay
+    /// silent before it is marked Unknown and tainted unreachable (kube-controller-manager: 5 s, 40 s).
+    public var nodeMonitorPeriod: Duration = .seconds(5)
+    public var nodeMonitorGracePeriod: Duration = .seconds(40)
     public var clock: any LoopClock = UVClock()
     /// Wall time for timestamps.
     public var now: @Sendable () -> Time = { Time.now() }

@@ -9,6 +9,8 @@ struct DeleteRequest {
     var resourceVersion: String?
     var propagationPolicy: String?
 
+    init() {}
+
     init(_ context: RequestContext) throws(APIError) {
         let body = context.request.body
         if !body.isEmpty {

@@ -30,6 +30,16 @@ final class ObjectStore {
 
     func count(_ storageKey: String) -> Int { collections[storageKey]?.count ?? 0 }
 
+    var storageKeys: [String] { Array(collections.keys) }
+
+    /// Loads a saved state: no events, and the window starts empty at `resourceVersion`.
+    func replaceAll(_ contents: [String: [ObjectKey: JSONValue]], resourceVersion version: Int64) {
+        collections = contents
+        resourceVersion = version
+        window = []
+        windowStart = 0
+    }
+
     /// The oldest resourceVersion a watch can still resume from.
     var oldestResumableVersion: Int64 {
         windowStart < window.count ? window[windowStart].resourceVersion - 1 : resourceVersion

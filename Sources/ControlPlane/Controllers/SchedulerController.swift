@@ -1,0 +1,124 @@
+import Foundation
+import Kube
+import Loop
+
+/// Binds pending pods with `Scheduler`, keeping its snapshot in step with every node and pod write;
+/// a pod that fits nowhere gets `PodScheduled=False` and a FailedScheduling event, and is retried
+/// when nodes change.
+@LoopActor
+final class SchedulerController {
+    unowned let server: APIServer
+    private let scheduler = Scheduler()
+    private var snapshot = SchedulerSnapshot()
+    private var pending: Set<ObjectKey> = []
+    private var unschedulable: Set<ObjectKey> = []
+    private let decoder = JSONDecoder()
+
+    init(server: APIServer) { self.server = server }
+
+    func nodesChanged() {
+        pending.formUnion(unschedulable)
+        unschedulable = []
+    }
+
+    func nodeChanged(_ key: ObjectKey) {
+        if let object = server.store.get("nodes", key), let node = decode(Node.self, object) {
+            snapshot.updateNode(node)
+        } else {
+            snapshot.removeNode(named: key.name)
+        }
+        nodesChanged()
+    }
+
+    func podChanged(_ key: ObjectKey) {
+        guard let object = server.store.get("pods", key), let pod = decode(Pod.self, object) else {
+            snapshot.removePod(PodKey(namespace: key.namespace, name: key.name))
+            pending.remove(key)
+            unschedulable.remove(key)
+            return
+        }
+        snapshot.updatePod(pod)
+        let bound = !(pod.spec?.nodeName ?? "").isEmpty
+        let ours = (pod.spec?.schedulerName ?? "default-scheduler") == "default-scheduler"
+        if bound || !ours || pod.metadata.deletionTimestamp != nil {
+            pending.remove(key)
+            unschedulable.remove(key)
+        } else if !unschedulable.contains(key) {
+            pending.insert(key)
+        }
+        if bound, unschedulable.isEmpty == false || NodeUsage.isTerminated(pod) { nodesChanged() }
+    }
+
+    /// Tries every pending pod once, oldest first.
+    func schedulePending() {
+        guard !pending.isEmpty else { return }
+        let pods = server.registry.lookup(group: "", version: "v1", resource: "pods")!
+        let keys = pending.sorted { a, b in
+            let first = server.store.get("pods", a)?["metadata"]?["creationTimestamp"]?.stringValue ?? ""
+            let second = server.store.get("pods", b)?["metadata"]?["creationTimestamp"]?.stringValue ?? ""
+            return first == second ? a < b : first < second
+        }
+        pending = []
+        for key in keys {
+            guard let object = server.store.get("pods", key), let pod = decode(Pod.self, object) else { continue }
+            switch scheduler.schedule(pod, in: snapshot) {
+            case .bound(let node):
+                do { try server.assign(pods, key: key, to: node) } catch { continue }
+                snapshot.assume(pod, on: node)
+                setScheduledCondition(key, status: "True", reason: nil, message: nil)
+            case .unschedulable(let message):
+                unschedulable.insert(key)
+                if setScheduledCondition(key, status: "False", reason: "Unschedulable", message: message) {
+                    recordFailure(object, message: message)
+                }
+            }
+        }
+    }
+
+    /// Sets `PodScheduled`; returns whether anything changed.
+    @discardableResult
+    private func setScheduledCondition(_ key: ObjectKey, status: String, reason: String?, message: String?) -> Bool {
+        let now = server.configuration.now().rfc3339
+        var changed = false
+        server.updateInternal("pods", key) { pod in
+            var conditions = pod["status"]?["conditions"]?.arrayValue ?? []
+            var condition: JSONValue = ["type": "PodScheduled", "status": .string(status), "lastProbeTime": nil, "lastTransitionTime": .string(now)]
+            if let reason { condition["reason"] = .string(reason) }
+            if let message { condition["message"] = .string(message) }
+            if let index = conditions.firstIndex(where: { $0["type"] == "PodScheduled" }) {
+                guard conditions[index]["status"]?.stringValue != status || conditions[index]["message"]?.stringValue != message
+                else { return }
+                conditions[index] = condition
+            } else {
+                conditions.append(condition)
+            }
+            changed = true
+            if pod["status"] == nil { pod["status"] = .object([:]) }
+            pod["status"]?["conditions"] = .array(conditions)
+        }
+        return changed
+    }
+
+    private func recordFailure(_ pod: JSONValue, message: String) {
+        let namespace = pod["metadata"]?["namespace"]?.stringValue ?? "default"
+        let name = pod["metadata"]?["name"]?.stringValue ?? ""
+        let now = server.configuration.now().rfc3339
+        server.createInternal("events", [
+            "kind": "Event", "apiVersion": "v1",
+            "metadata": ["generateName": .string(name + "."), "namespace": .string(namespace)],
+            "involvedObject": [
+                "kind": "Pod", "namespace": .string(namespace), "name": .string(name),
+                "uid": pod["metadata"]?["uid"] ?? .null, "apiVersion": "v1",
+                "resourceVersion": pod["metadata"]?["resourceVersion"] ?? .null,
+            ],
+            "reason": "FailedScheduling", "message": .string(message),
+            "source": ["component": "default-scheduler"],
+            "firstTimestamp": .string(now), "lastTimestamp": .string(now), "count": 1, "type": "Warning",
+            "reportingComponent": "", "reportingInstance": "",
+        ])
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ value: JSONValue) -> T? {
+        try? decoder.decode(type, from: Data(value.serialized()))
+    }
+}
