@@ -1,0 +1,97 @@
+import Kube
+
+/// What scheduling one pod decided.
+public enum SchedulingResult: Sendable, Equatable {
+    /// Bind the pod to this node.
+    case bound(String)
+    /// No node can take the pod; the message is kube-scheduler 1.19's, for the pod's
+    /// `PodScheduled=False` condition (reason `Unschedulable`) and the `FailedScheduling` event.
+    case unschedulable(String)
+
+    /// The node of `.bound`.
+    public var nodeName: String? {
+        if case .bound(let name) = self { return name }
+        return nil
+    }
+
+    /// The message of `.unschedulable`.
+    public var message: String? {
+        if case .unschedulable(let message) = self { return message }
+        return nil
+    }
+}
+
+/// The embedded control plane's scheduler: kube-scheduler 1.19's default decision for the plugins
+/// it models, as a pure function of the pod and a `SchedulerSnapshot`.
+///
+/// - Filters (in 1.19's order, a node reporting the first that rejects it): NodeUnschedulable,
+///   NodeResourcesFit (pods, cpu, memory, ephemeral-storage, scalar resources), NodeAffinity
+///   (`nodeSelector` and required node affinity), TaintToleration (NoSchedule/NoExecute).
+/// - Scores (each 0–100, weight 1): NodeResourcesLeastAllocated, NodeResourcesBalancedAllocation,
+///   NodeAffinity (preferred terms, normalized), TaintToleration (PreferNoSchedule, normalized).
+/// - Ties: where kube-scheduler picks one of the best nodes at random, this picks the one whose
+///   name sorts first (byte order), so a decision is reproducible.
+///
+/// Every node is examined (kube-scheduler samples a share of large clusters), in one pass with no
+/// allocation per node. The two normalized scores depend on maxima over all feasible nodes, but a
+/// node's total only grows with its resource score among nodes with the same raw affinity and taint
+/// counts, so the pass keeps just the best node of each such (small) group and ranks them at the end.
+/// The caller only hands over pods that need scheduling (no `spec.nodeName`, this scheduler's name).
+public struct Scheduler: Sendable {
+    /// kube-scheduler's message when the cluster has no node at all.
+    public static let noNodesMessage = "no nodes available to schedule pods"
+
+    public init() {}
+
+    public func schedule(_ pod: Pod, in snapshot: SchedulerSnapshot) -> SchedulingResult {
+        guard snapshot.nodeCount > 0 else { return .unschedulable(Self.noNodesMessage) }
+        let prepared = PreparedPod(pod)
+        var reasons: [FitReason: Int] = [:]
+        var groups: [SchedulerScore.Group: SchedulerScore.Raw] = [:]
+        var maxAffinity: Int64 = 0
+        var maxIntolerableTaints: Int64 = 0
+        for entry in snapshot.entries.values {
+            guard let node = entry.node,
+                SchedulerFit.fits(prepared, on: node, usage: entry.usage, reasons: &reasons)
+            else { continue }
+            let raw = SchedulerScore.raw(prepared, node, entry.usage)
+            maxAffinity = max(maxAffinity, raw.affinity)
+            maxIntolerableTaints = max(maxIntolerableTaints, raw.intolerableTaints)
+            let group = SchedulerScore.Group(affinity: raw.affinity, intolerableTaints: raw.intolerableTaints)
+            if let leader = groups[group],
+                !Self.ranks((raw.resources, raw.name), above: (leader.resources, leader.name))
+            {
+                continue
+            }
+            groups[group] = raw
+        }
+        var best: (score: Int64, name: String)?
+        for raw in groups.values {
+            let score = SchedulerScore.total(raw, maxAffinity: maxAffinity, maxIntolerableTaints: maxIntolerableTaints)
+            if let current = best, !Self.ranks((score, raw.name), above: current) { continue }
+            best = (score, raw.name)
+        }
+        guard let best else {
+            return .unschedulable(Self.message(nodeCount: snapshot.nodeCount, reasons: reasons))
+        }
+        return .bound(best.name)
+    }
+
+    /// A higher score first; between equal scores, the name that sorts first.
+    static func ranks(_ a: (score: Int64, name: String), above b: (score: Int64, name: String)) -> Bool {
+        a.score != b.score ? a.score > b.score : precedes(a.name, b.name)
+    }
+
+    /// kube-scheduler's `FitError` text: `0/N nodes are available: ` and each reason as
+    /// `<count> <reason>`, sorted as strings (so `10 …` sorts before `2 …`, as in Go), joined with
+    /// `, ` and closed with a full stop.
+    static func message(nodeCount: Int, reasons: [FitReason: Int]) -> String {
+        let histogram = reasons.map { "\($0.value) \($0.key.text)" }.sorted(by: precedes)
+        return "0/\(nodeCount) nodes are available: \(histogram.joined(separator: ", "))."
+    }
+
+    /// Byte-wise order, as Go compares strings.
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+}
