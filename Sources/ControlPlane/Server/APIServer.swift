@@ -102,6 +102,8 @@ public final class APIServer {
 
     private func respond(_ context: RequestContext) async throws -> HTTPResponse {
         switch (context.verb, context.info.subresource) {
+        case ("get", "scale"): return Self.ok(try scaleObject(context))
+        case ("update", "scale"), ("patch", "scale"): return try writeScale(context)
         case ("get", nil): return try get(context)
         case ("list", nil): return try list(context)
         case ("create", nil): return try await create(context)

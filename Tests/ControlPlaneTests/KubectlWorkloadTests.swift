@@ -1,0 +1,89 @@
+import ControlPlane
+import Foundation
+import Kube
+import Loop
+import Testing
+
+@Suite(.timeLimit(.minutes(2))) @LoopActor struct KubectlWorkloadTests {
+    static let deployment = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          replicas: 2
+          selector:
+            matchLabels:
+              app: web
+          template:
+            metadata:
+              labels:
+                app: web
+            spec:
+              containers:
+              - name: web
+                image: nginx:1.25
+                resources:
+                  requests:
+                    cpu: 100m
+
+        """
+
+    @Test func aDeploymentsPodsAreBoundScaledAndDeletedWithIt() async throws {
+        let harness = try Harness()
+        let node = try await harness.kubectl(["apply", "-f", try harness.file("node.yaml", KubectlNodeTests.node)])
+        #expect(node.status == 0, "\(node)")
+        let applied = try await harness.kubectl(["apply", "-f", try harness.file("web.yaml", Self.deployment)])
+        #expect(applied.stdout == "deployment.apps/web created\n", "\(applied)")
+
+        let two = try await harness.kubectl([
+            "wait", "--for=jsonpath={.status.replicas}=2", "deployment/web", "--timeout=20s",
+        ])
+        #expect(two.status == 0, "\(two)")
+        let nodes = try await harness.kubectl(["get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].spec.nodeName}"])
+        #expect(nodes.stdout == "virtual-1 virtual-1", "\(nodes)")
+
+        let scaled = try await harness.kubectl(["scale", "deployment", "web", "--replicas=3"])
+        #expect(scaled.stdout == "deployment.apps/web scaled\n", "\(scaled)")
+        let three = try await harness.kubectl(["wait", "--for=jsonpath={.status.replicas}=3", "deployment/web", "--timeout=20s"])
+        #expect(three.status == 0, "\(three)")
+        let pods = try await harness.kubectl(["get", "pods", "-l", "app=web", "-o", "name"])
+        #expect(pods.stdout.split(separator: "\n").count == 3, "\(pods)")
+        let replicaSets = try await harness.kubectl(["get", "replicasets", "-o", "name"])
+        #expect(replicaSets.stdout.split(separator: "\n").count == 1, "\(replicaSets)")
+
+        let deleted = try await harness.kubectl(["delete", "deployment", "web"])
+        #expect(deleted.stdout == "deployment.apps \"web\" deleted\n", "\(deleted)")
+        let gone = try await harness.kubectl(["get", "replicasets,pods", "-o", "name"])
+        #expect(gone.stdout.isEmpty, "\(gone)")
+        await harness.stop()
+    }
+
+    @Test func anUnschedulablePodIsExplained() async throws {
+        let harness = try Harness()
+        let pod = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: picky
+            spec:
+              nodeSelector:
+                disk: ssd
+              containers:
+              - name: c
+                image: busybox
+
+            """
+        let created = try await harness.kubectl(["apply", "-f", try harness.file("pod.yaml", pod)])
+        #expect(created.status == 0, "\(created)")
+        let waited = try await harness.kubectl([
+            "wait", "--for=condition=PodScheduled=False", "pod/picky", "--timeout=20s",
+        ])
+        #expect(waited.status == 0, "\(waited)")
+        let events = try await harness.kubectl([
+            "get", "events", "--field-selector", "involvedObject.name=picky", "-o", "jsonpath={.items[*].message}",
+        ])
+        #expect(events.stdout == "no nodes available to schedule pods", "\(events)")
+        await harness.stop()
+    }
+}
