@@ -9,6 +9,11 @@ extension APIServer {
         guard let object = store.get(context.type.storageKey, context.key(name)) else {
             throw APIError.notFound(context.type, name)
         }
+        if Tables.wantsTable(context.request.headers["Accept"]) {
+            return Self.ok(
+                Tables.table(context.type, objects: [object], metadata: .object([:]), now: configuration.now(),
+                    includeObject: context.query["includeObject"]))
+        }
         return Self.ok(object.served(as: context.type.groupVersion))
     }
 
@@ -49,7 +54,7 @@ extension APIServer {
             if let start, key.text + "\u{0}" <= start { continue }
             guard filter.matches(object) else { continue }
             if limit > 0, items.count == limit { remaining += 1; continue }
-            items.append(type.isCustom ? object.served(as: type.groupVersion) : object.droppingTypeMeta)
+            items.append(object)
             last = key
         }
         var metadata: JSONValue = [
@@ -59,9 +64,13 @@ extension APIServer {
             metadata["continue"] = .string(ContinueToken(resourceVersion: listVersion, start: last.text + "\u{0}").encoded)
             if filter.labels == nil, filter.fields.isEmpty { metadata["remainingItemCount"] = .integer(Int64(remaining)) }
         }
+        if Tables.wantsTable(context.request.headers["Accept"]) {
+            return Self.ok(
+                Tables.table(type, objects: items, metadata: metadata, now: configuration.now(), includeObject: context.query["includeObject"]))
+        }
         let list: JSONValue = [
             "kind": .string(type.kind + "List"), "apiVersion": .string(type.groupVersion), "metadata": metadata,
-            "items": .array(items),
+            "items": .array(items.map { type.isCustom ? $0.served(as: type.groupVersion) : $0.droppingTypeMeta }),
         ]
         return Self.ok(list)
     }

@@ -13,11 +13,20 @@ extension APIServer {
         let requested = query["resourceVersion"] ?? ""
         let start: Int64
         var backlog: [[UInt8]] = []
+        var transform: ((JSONValue) -> JSONValue)?
+        if Tables.wantsTable(context.request.headers["Accept"]) {
+            let now = configuration.now
+            let include = query["includeObject"]
+            transform = { object in
+                Tables.table(type, objects: [object], metadata: .object([:]), now: now(), includeObject: include)
+            }
+        }
         if requested.isEmpty || requested == "0" {
             // No resourceVersion: the current state as ADDED events, then changes.
             start = store.resourceVersion
             for (_, object) in store.list(type.storageKey, namespace: context.namespace) where filter.matches(object) {
-                backlog.append(StoredEvent.line(type: "ADDED", object: object.served(as: type.groupVersion)))
+                let served = transform?(object) ?? object.served(as: type.groupVersion)
+                backlog.append(StoredEvent.line(type: "ADDED", object: served))
             }
         } else {
             guard let version = Int64(requested) else {
@@ -26,6 +35,7 @@ extension APIServer {
             start = version
         }
         let watcher = Watcher(storageKey: type.storageKey, apiVersion: type.groupVersion, filter: filter, from: start)
+        watcher.transform = transform
         try writer.writeHead(.ok, headers: ["Content-Type": "application/json", "Cache-Control": "no-cache, private"])
         if !(requested.isEmpty || requested == "0") {
             guard let missed = store.events(type.storageKey, after: start) else {

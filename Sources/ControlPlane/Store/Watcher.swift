@@ -14,6 +14,8 @@ final class Watcher {
     private let continuation: AsyncStream<[UInt8]>.Continuation
     /// The resourceVersion of the newest event sent: bookmarks report it.
     private(set) var lastVersion: Int64
+    /// Turns each object into what this watcher was asked for (a Table row); nil sends the object.
+    var transform: ((JSONValue) -> JSONValue)?
 
     init(storageKey: String, apiVersion: String, filter: ObjectFilter, from version: Int64, capacity: Int = 10_000) {
         self.storageKey = storageKey
@@ -26,14 +28,20 @@ final class Watcher {
     func offer(_ event: StoredEvent) {
         let now = filter.matches(event.object)
         let before = event.previous.map(filter.matches) ?? false
+        let type: StoredEvent.Kind?
         switch event.kind {
-        case .added where now: send(event.line(as: apiVersion))
-        case .modified where now && before: send(event.line(as: apiVersion))
-        case .modified where now: send(event.line(as: apiVersion, type: .added))
-        case .modified where before:
-            send(StoredEvent.line(type: "DELETED", object: event.object.served(as: apiVersion)))
-        case .deleted where before || now: send(event.line(as: apiVersion))
-        default: break
+        case .added where now: type = .added
+        case .modified where now && before: type = .modified
+        case .modified where now: type = .added
+        case .modified where before, .deleted where before || now: type = .deleted
+        default: type = nil
+        }
+        if let type {
+            if let transform {
+                send(StoredEvent.line(type: type.rawValue, object: transform(event.object)))
+            } else {
+                send(event.line(as: apiVersion, type: type))
+            }
         }
         lastVersion = event.resourceVersion
     }
