@@ -39,6 +39,9 @@ public struct ResourceType: Sendable, Hashable {
 
     public static let allVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 
+    /// `Pod`, or `Deployment.apps` outside the core group, as validation errors name kinds.
+    public var qualifiedKind: String { group.isEmpty ? kind : "\(kind).\(group)" }
+
     public var groupVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
     /// `pods` or `deployments.apps`, as kubectl and error messages name it.
     public var qualifiedName: String { group.isEmpty ? resource : "\(resource).\(group)" }

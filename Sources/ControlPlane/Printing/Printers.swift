@@ -38,6 +38,25 @@ enum Printers {
         }
     }
 
+    /// A custom resource's additionalPrinterColumns between Name and Age.
+    static func custom(_ definitions: [JSONValue]) -> TablePrinter {
+        let columns = definitions.map { definition in
+            TableColumn(
+                name: definition["name"]?.stringValue ?? "", type: definition["type"]?.stringValue ?? "string",
+                format: definition["format"]?.stringValue ?? "", description: definition["description"]?.stringValue ?? "",
+                priority: Int(definition["priority"]?.int64Value ?? 0))
+        }
+        let paths = definitions.map { $0["jsonPath"]?.stringValue ?? "" }
+        return TablePrinter(columns: [TableColumn.name] + columns + [TableColumn.age]) { object, now in
+            let values = paths.map { path -> JSONValue in
+                var current: JSONValue? = object
+                for part in path.split(separator: ".") { current = current?[String(part)] }
+                return current ?? .null
+            }
+            return [text(object["metadata"]?["name"])] + values + [.string(Tables.age(object["metadata"]?["creationTimestamp"], now: now))]
+        }
+    }
+
     static func column(_ name: String, _ description: String, type: String = "string", priority: Int = 0) -> TableColumn {
         TableColumn(name: name, type: type, description: description, priority: priority)
     }

@@ -38,8 +38,11 @@ enum Tables {
         return first.contains("as=Table") && first.contains("g=meta.k8s.io")
     }
 
-    static func table(_ type: ResourceType, objects: [JSONValue], metadata: JSONValue, now: Time, includeObject: String?) -> JSONValue {
-        let printer = Printers.printer(for: type)
+    static func table(
+        _ type: ResourceType, objects: [JSONValue], metadata: JSONValue, now: Time, includeObject: String?,
+        customColumns: [JSONValue] = []
+    ) -> JSONValue {
+        let printer = type.isCustom ? Printers.custom(customColumns) : Printers.printer(for: type)
         let rows = objects.map { object -> JSONValue in
             ["cells": .array(printer.cells(object, now)), "object": rowObject(object, type: type, include: includeObject)]
         }

@@ -44,7 +44,7 @@ struct APIError: Error, Sendable {
         details["kind"] = .string(type.kind)
         details["causes"] = .array(causes.map { ["reason": .string($0.reason), "message": .string($0.message), "field": .string($0.field)] })
         return APIError(
-            code: 422, reason: "Invalid", message: "\(type.kind) \"\(name)\" is invalid: \(bracketed)", details: details)
+            code: 422, reason: "Invalid", message: "\(type.qualifiedKind) \"\(name)\" is invalid: \(bracketed)", details: details)
     }
 
     static func methodNotSupported(_ type: ResourceType, _ verb: String) -> APIError {

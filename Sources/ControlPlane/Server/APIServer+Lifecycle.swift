@@ -74,6 +74,9 @@ extension APIServer {
         default:
             break
         }
+        if type.storageKey == "apiextensions.k8s.io/customresourcedefinitions" {
+            customResourceDefinitionChanged(key, new: new)
+        }
         controllers.observe(type, key: key, old: old, new: new)
     }
 

@@ -12,7 +12,8 @@ extension APIServer {
         if Tables.wantsTable(context.request.headers["Accept"]) {
             return Self.ok(
                 Tables.table(context.type, objects: [object], metadata: .object([:]), now: configuration.now(),
-                    includeObject: context.query["includeObject"]))
+                    includeObject: context.query["includeObject"],
+                    customColumns: customColumns(context.type)))
         }
         return Self.ok(object.served(as: context.type.groupVersion))
     }
@@ -66,7 +67,8 @@ extension APIServer {
         }
         if Tables.wantsTable(context.request.headers["Accept"]) {
             return Self.ok(
-                Tables.table(type, objects: items, metadata: metadata, now: configuration.now(), includeObject: context.query["includeObject"]))
+                Tables.table(type, objects: items, metadata: metadata, now: configuration.now(), includeObject: context.query["includeObject"],
+                    customColumns: customColumns(context.type)))
         }
         let list: JSONValue = [
             "kind": .string(type.kind + "List"), "apiVersion": .string(type.groupVersion), "metadata": metadata,

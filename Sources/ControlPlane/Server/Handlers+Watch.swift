@@ -17,8 +17,9 @@ extension APIServer {
         if Tables.wantsTable(context.request.headers["Accept"]) {
             let now = configuration.now
             let include = query["includeObject"]
+            let columns = customColumns(type)
             transform = { object in
-                Tables.table(type, objects: [object], metadata: .object([:]), now: now(), includeObject: include)
+                Tables.table(type, objects: [object], metadata: .object([:]), now: now(), includeObject: include, customColumns: columns)
             }
         }
         if requested.isEmpty || requested == "0" {

@@ -32,6 +32,7 @@ extension APIServer {
         if type.resource == "pods" {
             PodDefaults.apply(to: &object, tokenSecret: tokenSecretName(namespace: context.namespace ?? "", pod: object))
         }
+        try validateCustom(&object, type, name: name)
         let key = context.key(name)
         guard store.get(type.storageKey, key) == nil else { throw APIError.alreadyExists(type, name) }
         if context.dryRun { return Self.ok(object, status: .created) }
@@ -111,6 +112,7 @@ extension APIServer {
         guard causes.isEmpty else { throw APIError.invalid(type, name, causes: causes) }
         new["metadata"] = ObjectMetaRules.canonical(metadata)
         Strategy.prepareForUpdate(&new, old: old, type, subresource: context.info.subresource)
+        try validateCustom(&new, type, name: name)
         if new == old || context.dryRun { return Self.ok(new.served(as: type.groupVersion)) }
         // An object being deleted goes once its last finalizer is removed.
         if old["metadata"]?["deletionTimestamp"] != nil, new["metadata"]?["finalizers"]?.arrayValue?.isEmpty ?? true,
@@ -151,6 +153,14 @@ extension APIServer {
         for (key, value) in object.objectValue ?? JSONObject() where key != "kind" && key != "apiVersion" { ordered[key] = value }
         if ordered["metadata"] == nil { ordered["metadata"] = .object([:]) }
         return ordered
+    }
+
+    /// A custom resource is pruned and checked against its CRD's schema, and stored with sorted keys.
+    private func validateCustom(_ object: inout JSONValue, _ type: ResourceType, name: String) throws(APIError) {
+        guard type.isCustom else { return }
+        guard let schema = customSchema(type) else { object = object.sortedKeys; return }
+        let causes = SchemaValidation.apply(schema, to: &object)
+        guard causes.isEmpty else { throw APIError.invalid(type, name, causes: causes) }
     }
 
     /// NamespaceLifecycle: no new objects in a missing or terminating namespace.
