@@ -6,6 +6,7 @@ extension APIServer {
     func create(_ context: RequestContext) async throws(APIError) -> HTTPResponse {
         let type = context.type
         var object = try decodeBody(context)
+        try TimeFields.normalize(&object, type)
         var metadata = object["metadata"] ?? .object([:])
         if let namespace = context.namespace {
             if let given = metadata["namespace"]?.stringValue, !given.isEmpty, given != namespace {
@@ -19,7 +20,7 @@ extension APIServer {
             metadata["name"] = .string(prefix + ObjectMetaRules.randomSuffix())
         }
         let name = metadata["name"]?.stringValue ?? ""
-        let causes = ObjectMetaRules.validate(metadata)
+        let causes = ObjectMetaRules.validate(metadata) + KindRules.validate(object, type)
         guard causes.isEmpty else { throw APIError.invalid(type, name, causes: causes) }
         try requireActiveNamespace(context)
         metadata["selfLink"] = .string(type.path(namespace: context.namespace) + "/" + name)
@@ -57,6 +58,8 @@ extension APIServer {
         let contentType = context.request.headers["Content-Type"]?.split(separator: ";").first.map {
             String($0).trimmingCharacters(in: [" "])
         } ?? ""
+        let patchTypes = ["application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json"]
+        guard patchTypes.contains(contentType) else { throw APIError.unsupportedMediaType }
         let patch: JSONValue
         do { patch = try JSONValue(parsing: context.request.body) } catch {
             throw APIError.badRequest("error decoding patch: \(error.message)")
@@ -91,6 +94,7 @@ extension APIServer {
         let key = context.key(name)
         guard let old = store.get(type.storageKey, key) else { throw APIError.notFound(type, name) }
         var new = object
+        try TimeFields.normalize(&new, type)
         new["kind"] = .string(type.kind)
         new["apiVersion"] = old["apiVersion"]
         var metadata = new["metadata"] ?? .object([:])
@@ -108,7 +112,7 @@ extension APIServer {
         {
             metadata[field] = old["metadata"]?[field]
         }
-        let causes = ObjectMetaRules.validate(metadata)
+        let causes = ObjectMetaRules.validate(metadata) + KindRules.validate(new, type)
         guard causes.isEmpty else { throw APIError.invalid(type, name, causes: causes) }
         new["metadata"] = ObjectMetaRules.canonical(metadata)
         Strategy.prepareForUpdate(&new, old: old, type, subresource: context.info.subresource)

@@ -1,0 +1,82 @@
+import Kube
+
+/// How 1.19 stores timestamps: metav1.Time fields lose their fraction and are kept in UTC;
+/// MicroTime fields (leases, events.k8s.io eventTime) must carry exactly six fractional digits.
+enum TimeFields {
+    static let timeKeys: Set<String> = [
+        "creationTimestamp", "deletionTimestamp", "lastHeartbeatTime", "lastTransitionTime", "lastProbeTime", "startTime",
+        "startedAt", "finishedAt", "firstTimestamp", "lastTimestamp", "lastUpdateTime", "completionTime", "timeAdded",
+    ]
+
+    /// The MicroTime fields of a kind, as paths.
+    static let microTimePaths: [String: [[String]]] = [
+        "Lease": [["spec", "renewTime"], ["spec", "acquireTime"]],
+        "Event": [["eventTime"]],
+    ]
+
+    static func normalize(_ object: inout JSONValue, _ type: ResourceType) throws(APIError) {
+        guard !type.isCustom else { return }
+        for path in microTimePaths[type.kind] ?? [] {
+            guard let text = value(object, path)?.stringValue else { continue }
+            guard let normalized = strictMicroTime(text) else {
+                // Go's decoder names each level: `v1.Lease.Spec: v1.LeaseSpec.RenewTime`.
+                let fields = path.map { $0.prefix(1).uppercased() + $0.dropFirst() }
+                var owner = type.kind
+                var levels: [String] = []
+                for field in fields {
+                    levels.append("v1.\(owner).\(field)")
+                    owner += field
+                }
+                let rest = text.count > 19 ? String(text.dropFirst(19)) : ""
+                throw APIError.badRequest(
+                    "\(type.kind) in version \"\(type.version)\" cannot be handled as a \(type.kind): \(levels.joined(separator: ": ")): unmarshalerDecoder: parsing time \"\(text)\" as \"2006-01-02T15:04:05.000000Z07:00\": cannot parse \"\(rest)\" as \".000000\"")
+            }
+            set(&object, path, .string(normalized))
+        }
+        object = truncatingTimes(object)
+    }
+
+    private static func truncatingTimes(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(var members):
+            for (key, member) in members {
+                if timeKeys.contains(key), let text = member.stringValue, let time = Time(rfc3339: text) {
+                    members[key] = .string(Time(seconds: time.seconds).rfc3339)
+                } else if case .object = member {
+                    members[key] = truncatingTimes(member)
+                } else if case .array = member {
+                    members[key] = truncatingTimes(member)
+                }
+            }
+            return .object(members)
+        case .array(let items):
+            return .array(items.map(truncatingTimes))
+        default:
+            return value
+        }
+    }
+
+    /// `2006-01-02T15:04:05.000000Z07:00` exactly, returned in UTC.
+    static func strictMicroTime(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 27, bytes[19] == UInt8(ascii: "."),
+            bytes[20..<26].allSatisfy({ $0 >= 48 && $0 <= 57 })
+        else { return nil }
+        let zone = bytes[26...]
+        guard zone.elementsEqual("Z".utf8) || (zone.count == 6 && (zone.first == UInt8(ascii: "+") || zone.first == UInt8(ascii: "-"))),
+            let time = MicroTime(rfc3339: text)
+        else { return nil }
+        return time.rfc3339
+    }
+
+    private static func value(_ object: JSONValue, _ path: [String]) -> JSONValue? {
+        path.reduce(Optional(object)) { $0?[$1] }
+    }
+
+    private static func set(_ object: inout JSONValue, _ path: [String], _ newValue: JSONValue) {
+        guard let first = path.first else { object = newValue; return }
+        var child = object[first] ?? .null
+        set(&child, Array(path.dropFirst()), newValue)
+        object[first] = child
+    }
+}
