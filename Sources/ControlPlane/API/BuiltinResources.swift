@@ -48,6 +48,9 @@ enum BuiltinResources {
             group: "authorization.k8s.io", version: "v1", resource: "subjectaccessreviews", kind: "SubjectAccessReview",
             namespaced: false, verbs: ["create"]),
         ResourceType(
+            group: "authorization.k8s.io", version: "v1", resource: "selfsubjectaccessreviews",
+            kind: "SelfSubjectAccessReview", namespaced: false, verbs: ["create"]),
+        ResourceType(
             group: "batch", version: "v1", resource: "jobs", kind: "Job", namespaced: true, categories: ["all"],
             subresources: ["status"]),
         ResourceType(
