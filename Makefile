@@ -22,10 +22,10 @@ test-tsan: deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 
+# The embedded control plane with an admin kubeconfig in ./kubeconfig and its state kept in
+# ./.node-agent-state.json across runs (the agent joins it with the node-agent issue). Ctrl-C stops it.
 run: build
-	@$(SWIFT) run --skip-build node-agent version
-	@echo "The agent on an embedded control plane arrives with the node-agent and control-plane issues;"
-	@echo "until then 'make run' builds everything and runs the CLI."
+	$(SWIFT) run --skip-build node-agent emulate --kubeconfig kubeconfig --state-file .node-agent-state.json
 
 bench: deps
 	scripts/bench-http.sh

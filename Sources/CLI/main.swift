@@ -10,6 +10,7 @@ let usage = """
       node-agent [command] [flags]
 
     Commands:
+      emulate        Run the embedded control plane (a Kubernetes API server) on this machine.
       version        Print the version and exit.
       help           Print this help and exit.
 
@@ -29,6 +30,8 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case nil, "help", "-h", "--help":
     print(usage, terminator: "")
+case "emulate":
+    await Emulate.run(Emulate.options(arguments.dropFirst()))
 case "version", "--version":
     guard arguments.count == 1 else { fail("'version' takes no arguments") }
     print("node-agent \(NodeAgent.version)")

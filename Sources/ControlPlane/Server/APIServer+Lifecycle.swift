@@ -3,6 +3,14 @@ import Kube
 import Loop
 
 extension APIServer {
+    /// Loads a saved store before `start`, and serves the custom resources its CRDs define.
+    public func restore(_ state: JSONValue) throws(StateError) {
+        try store.importState(state)
+        for (_, definition) in store.list("apiextensions.k8s.io/customresourcedefinitions", namespace: nil) {
+            registry.setCustom(definition["metadata"]?["name"]?.stringValue ?? "", types: Self.servedTypes(definition))
+        }
+    }
+
     /// The namespaces every cluster starts with, each with its default service account.
     func bootstrap() {
         for name in ["default", "kube-system", "kube-public", "kube-node-lease"]

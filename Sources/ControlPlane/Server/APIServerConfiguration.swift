@@ -1,3 +1,4 @@
+import HTTPClient
 import HTTPServer
 import Kube
 import Loop
@@ -9,6 +10,8 @@ public struct APIServerConfiguration: Sendable {
     public var port = 0
     /// The serving certificate, and the CA client certificates must chain to.
     public var tls: TLSConfiguration
+    /// The client certificate presented to kubelets (pods/log, nodes/proxy) and the CA they are verified with.
+    public var kubeletClientTLS: ClientTLSConfiguration?
     /// Bearer tokens and who they stand for.
     public var tokens: [String: Identity] = [:]
     /// How many recent events watches can resume from; older resourceVersions get 410 Expired.
