@@ -32,7 +32,7 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: ["NodeAgent", "Providers", "Valet", "ControlPlane"]),
-        .executableTarget(name: "Bench", dependencies: ["HTTPServer", "HTTPClient"]),
+        .executableTarget(name: "Bench", dependencies: ["HTTPServer", "HTTPClient", "ControlPlane"]),
 
         .target(name: "TestSupport", dependencies: ["Loop"], path: "Tests/TestSupport"),
         .testTarget(name: "LoopTests", dependencies: ["Loop", "TestSupport"]),

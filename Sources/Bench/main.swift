@@ -111,5 +111,6 @@ let arguments = CommandLine.arguments.dropFirst()
 switch arguments.first {
 case "serve": await serve(options(arguments.dropFirst()))
 case "client": await client(options(arguments.dropFirst()))
-default: fail("usage: node-agent-bench serve|client [--flag value …]")
+case "controlplane": await controlPlaneBench(options(arguments.dropFirst()))
+default: fail("usage: node-agent-bench serve|client|controlplane [--flag value …]")
 }

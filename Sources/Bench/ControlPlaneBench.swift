@@ -1,0 +1,92 @@
+import ControlPlane
+import HTTP
+import HTTPClient
+import Loop
+
+/// `node-agent-bench controlplane`: pod creates through the embedded API server over HTTPS while
+/// watchers stream every event; prints creates/s and watch events delivered/s.
+@LoopActor
+func controlPlaneBench(_ options: [String: String]) async {
+    let pods = integer(options, "pods", default: 20_000)
+    let concurrency = integer(options, "concurrency", default: 64)
+    let watcherCount = integer(options, "watchers", default: 10)
+    var settings = ControlPlaneOptions()
+    settings.watchWindow = pods + 1_000
+    let controlPlane: EmbeddedControlPlane
+    do {
+        controlPlane = try EmbeddedControlPlane(options: settings)
+        try controlPlane.start()
+    } catch {
+        fail("cannot start the control plane: \(error)")
+    }
+    var configuration = HTTPClientConfiguration()
+    configuration.tls = ClientTLSConfiguration(certificateAuthority: .pem(controlPlane.pki.authority.certificatePEM))
+    configuration.bearerToken = controlPlane.adminToken
+    configuration.maxIdleConnections = concurrency + watcherCount
+    let client = HTTPClient(configuration: configuration)
+    let base = controlPlane.url
+
+    // Watchers count newlines (one per event) until they have seen every create.
+    let received = Counter()
+    var streams: [HTTPClientStream] = []
+    for _ in 0..<watcherCount {
+        do {
+            let stream = try await client.stream(HTTPClientRequest(url: base + "/api/v1/namespaces/default/pods?watch=true&resourceVersion=0"))
+            streams.append(stream)
+        } catch {
+            fail("watch failed: \(error)")
+        }
+    }
+    let watching = streams.map { stream in
+        Task { @LoopActor in
+            var seen = 0
+            do {
+                for try await chunk in stream {
+                    let lines = chunk.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+                    seen += lines
+                    received.value += lines
+                    if seen >= pods { break }
+                }
+            } catch {}
+        }
+    }
+
+    let issued = Counter()
+    let failures = Counter()
+    let clock = ContinuousClock()
+    let started = clock.now
+    let workers = (0..<concurrency).map { _ in
+        Task { @LoopActor in
+            while issued.value < pods {
+                issued.value += 1
+                let body = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"bench-\#(issued.value)","labels":{"app":"bench"}},"spec":{"containers":[{"name":"c","image":"busybox","resources":{"requests":{"cpu":"10m"}}}]}}"#
+                let request = HTTPClientRequest(
+                    method: .post, url: base + "/api/v1/namespaces/default/pods", headers: ["Content-Type": "application/json"],
+                    body: Array(body.utf8))
+                do {
+                    let response = try await client.execute(request)
+                    if response.status != .created { failures.value += 1 }
+                } catch {
+                    failures.value += 1
+                }
+            }
+        }
+    }
+    for worker in workers { await worker.value }
+    let createSeconds = (clock.now - started).seconds
+    for task in watching { await task.value }
+    let watchSeconds = (clock.now - started).seconds
+    for stream in streams { await stream.cancel() }
+    client.shutdown()
+    try? await controlPlane.stop()
+    guard failures.value == 0 else { fail("\(failures.value) creates failed") }
+    emit("pods=\(pods) concurrency=\(concurrency) watchers=\(watcherCount)")
+    emit("create_seconds=\(createSeconds) watch_seconds=\(watchSeconds)")
+    emit("creates_per_second=\(Int(Double(pods) / createSeconds))")
+    emit("watch_events_per_second=\(Int(Double(received.value) / watchSeconds))")
+}
+
+@LoopActor
+final class Counter {
+    var value = 0
+}
