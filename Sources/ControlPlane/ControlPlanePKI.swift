@@ -1,3 +1,4 @@
+import HTTPClient
 import HTTPServer
 
 /// The certificates of an embedded control plane: its CA, the serving certificate, the admin's
@@ -39,5 +40,12 @@ public struct ControlPlanePKI: Sendable {
         TLSConfiguration(
             certificateChain: .pem(serving.certificatePEM), privateKey: .pem(serving.privateKeyPEM),
             clientCA: .pem(authority.certificatePEM), requireClientCertificate: false)
+    }
+
+    /// What the API server presents to kubelets, trusting kubelet serving certificates from this CA.
+    public var kubeletClientTLS: ClientTLSConfiguration {
+        ClientTLSConfiguration(
+            certificateAuthority: .pem(authority.certificatePEM), clientCertificate: .pem(kubeletClient.certificatePEM),
+            clientKey: .pem(kubeletClient.privateKeyPEM))
     }
 }

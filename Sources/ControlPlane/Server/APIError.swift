@@ -4,6 +4,7 @@ import Kube
 /// A failed request, answered as a `Status` body with the reason and code a kube-apiserver uses.
 struct APIError: Error, Sendable {
     var code: Int
+    /// Empty for errors that are not API statuses (the key is left out).
     var reason: String
     var message: String
     /// `details` (name, group, kind, causes); nil leaves the key out, as 400s and 415s do.
@@ -73,6 +74,11 @@ struct APIError: Error, Sendable {
         APIError(code: 500, reason: "InternalError", message: message, details: ["causes": [["message": .string(message)]]])
     }
 
+    /// A plain Go error turned into a Status: code 500, no reason, no details (a kubelet unreachable).
+    static func unknown(_ message: String) -> APIError {
+        APIError(code: 500, reason: "", message: message)
+    }
+
     static func detailsValue(name: String?, type: ResourceType) -> JSONValue {
         var details: JSONValue = .object([:])
         if let name { details["name"] = .string(name) }
@@ -84,9 +90,9 @@ struct APIError: Error, Sendable {
     /// The `Status` object, keys in the order the apiserver writes them.
     var status: JSONValue {
         var value: JSONValue = [
-            "kind": "Status", "apiVersion": "v1", "metadata": metadata, "status": "Failure",
-            "message": .string(message), "reason": .string(reason),
+            "kind": "Status", "apiVersion": "v1", "metadata": metadata, "status": "Failure", "message": .string(message),
         ]
+        if !reason.isEmpty { value["reason"] = .string(reason) }
         if let details { value["details"] = details }
         value["code"] = .integer(Int64(code))
         return value

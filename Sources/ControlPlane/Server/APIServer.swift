@@ -12,6 +12,8 @@ public final class APIServer {
     let authenticator: Authenticator
     private var server: HTTPServer?
     private(set) lazy var controllers = Controllers(server: self)
+    /// Clients to kubelets (`pods/log`, `nodes/proxy`).
+    private(set) lazy var kubelet = KubeletConnector(tls: configuration.kubeletClientTLS)
 
     public init(configuration: APIServerConfiguration) {
         self.configuration = configuration
@@ -36,6 +38,7 @@ public final class APIServer {
         controllers.stop()
         await server?.stop(gracePeriod: .seconds(1))
         server = nil
+        kubelet.shutdown()
     }
 
     private func makeRouter() -> Router {
@@ -88,7 +91,9 @@ public final class APIServer {
         let context = RequestContext(
             request: request, info: info, type: type, verb: verb, query: query, identity: identity)
         do {
-            if verb == "watch" {
+            if try await serveKubeletSubresource(context, writer) {
+                return
+            } else if verb == "watch" {
                 try await watch(context, writer)
             } else {
                 await send(try await respond(context), to: writer)

@@ -14,6 +14,11 @@ public struct APIServerConfiguration: Sendable {
     public var kubeletClientTLS: ClientTLSConfiguration?
     /// Bearer tokens and who they stand for.
     public var tokens: [String: Identity] = [:]
+    /// How `pods/log` and `nodes/proxy` reach kubelets: the CA kubelet serving certificates must chain
+    /// to and the client certificate to present (kube-apiserver's `--kubelet-certificate-authority`,
+    /// `--kubelet-client-certificate`/`-key`: CN=kube-apiserver-kubelet-client, O=system:masters).
+    /// Nil: those requests fail with a 500 saying so.
+    public var kubeletClientTLS: ClientTLSConfiguration?
     /// How many recent events watches can resume from; older resourceVersions get 410 Expired.
     public var watchWindow = 100_000
     /// How long a watch without `timeoutSeconds` stays open (the apiserver picks 30–60 minutes).
