@@ -48,9 +48,7 @@ public final class EmbeddedControlPlane {
         configuration.port = options.port
         configuration.watchWindow = options.watchWindow
         configuration.tokens = [adminToken: .admin]
-        configuration.kubeletClientTLS = ClientTLSConfiguration(
-            certificateAuthority: .pem(pki.authority.certificatePEM), clientCertificate: .pem(pki.kubeletClient.certificatePEM),
-            clientKey: .pem(pki.kubeletClient.privateKeyPEM))
+        configuration.kubeletClientTLS = pki.kubeletClientTLS
         server = APIServer(configuration: configuration)
         if let store = saved?["store"] { try server.restore(store) }
     }

@@ -10,8 +10,6 @@ public struct APIServerConfiguration: Sendable {
     public var port = 0
     /// The serving certificate, and the CA client certificates must chain to.
     public var tls: TLSConfiguration
-    /// The client certificate presented to kubelets (pods/log, nodes/proxy) and the CA they are verified with.
-    public var kubeletClientTLS: ClientTLSConfiguration?
     /// Bearer tokens and who they stand for.
     public var tokens: [String: Identity] = [:]
     /// How `pods/log` and `nodes/proxy` reach kubelets: the CA kubelet serving certificates must chain
