@@ -12,6 +12,11 @@ public struct HTTPClientStream: AsyncSequence, Sendable {
     public struct AsyncIterator: AsyncIteratorProtocol {
         let body: ResponseBody
         public mutating func next() async throws -> [UInt8]? { try await body.transfer.nextChunk() }
+
+        /// Runs on the caller's actor: a loop-resident reader (a watch) takes no thread hop per chunk.
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> [UInt8]? {
+            try await body.transfer.nextChunk()
+        }
     }
 
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(body: body) }
@@ -61,6 +66,11 @@ public struct LineSequence<Base: AsyncSequence & Sendable>: AsyncSequence, Senda
         var finished = false
 
         public mutating func next() async throws -> [UInt8]? {
+            try await next(isolation: nil)
+        }
+
+        /// Runs on the caller's actor, as the base iterator does (see `HTTPClientStream.AsyncIterator`).
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> [UInt8]? {
             while true {
                 if let newline = pending[(start + scanned)...].firstIndex(of: UInt8(ascii: "\n")) {
                     var end = newline
@@ -76,7 +86,7 @@ public struct LineSequence<Base: AsyncSequence & Sendable>: AsyncSequence, Senda
                     defer { pending = []; start = 0; scanned = 0 }
                     return Array(pending[start...])
                 }
-                guard let chunk = try await base.next() else {
+                guard let chunk = try await base.next(isolation: actor) else {
                     finished = true
                     continue
                 }
