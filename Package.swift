@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["HTTP", "Loop", "CLibUV", "CCurl"]),
 
         .target(name: "Kube", dependencies: ["HTTP", "HTTPClient", "Loop", .product(name: "Yams", package: "Yams")]),
-        .target(name: "ControlPlane", dependencies: ["Kube", "HTTPServer"]),
+        .target(name: "ControlPlane", dependencies: ["Kube", "HTTPServer", "HTTPClient"]),
         .target(name: "NodeAgent", dependencies: ["Kube", "HTTPServer"]),
         .target(name: "Providers", dependencies: ["NodeAgent"]),
         .target(name: "Valet", dependencies: ["Kube", "HTTPServer", "HTTPClient"]),
