@@ -79,6 +79,13 @@ struct APIError: Error, Sendable {
         APIError(code: 500, reason: "", message: message)
     }
 
+    /// `apierrors.NewInternalError(err)`: the message says so, the cause is the bare reason.
+    static func internalErrorOccurred(_ reason: String) -> APIError {
+        APIError(
+            code: 500, reason: "InternalError", message: "Internal error occurred: \(reason)",
+            details: ["causes": [["message": .string(reason)]]])
+    }
+
     static func detailsValue(name: String?, type: ResourceType) -> JSONValue {
         var details: JSONValue = .object([:])
         if let name { details["name"] = .string(name) }
@@ -92,6 +99,7 @@ struct APIError: Error, Sendable {
         var value: JSONValue = [
             "kind": "Status", "apiVersion": "v1", "metadata": metadata, "status": "Failure", "message": .string(message),
         ]
+        // An empty reason is left out (a plain Go error, a webhook's denial without one).
         if !reason.isEmpty { value["reason"] = .string(reason) }
         if let details { value["details"] = details }
         value["code"] = .integer(Int64(code))

@@ -10,29 +10,46 @@ extension APIServer {
         var metadata = object["metadata"] ?? .object([:])
         if let namespace = context.namespace {
             if let given = metadata["namespace"]?.stringValue, !given.isEmpty, given != namespace {
-                throw APIError.badRequest("the namespace of the provided object does not match the namespace sent on the request")
+                throw APIError.badRequest(Self.namespaceMismatch)
             }
             metadata["namespace"] = .string(namespace)
         } else {
             metadata["namespace"] = nil
         }
-        if metadata["name"]?.stringValue?.isEmpty ?? true, let prefix = metadata["generateName"]?.stringValue, !prefix.isEmpty {
-            metadata["name"] = .string(prefix + ObjectMetaRules.randomSuffix())
-        }
-        let name = metadata["name"]?.stringValue ?? ""
-        let causes = ObjectMetaRules.validate(metadata) + KindRules.validate(object, type)
-        guard causes.isEmpty else { throw APIError.invalid(type, name, causes: causes) }
+        let generateName = metadata["generateName"]?.stringValue ?? ""
+        let causes = ObjectMetaRules.validate(metadata, nameRequired: generateName.isEmpty) + KindRules.validate(object, type)
+        guard causes.isEmpty else { throw APIError.invalid(type, metadata["name"]?.stringValue ?? "", causes: causes) }
         try requireActiveNamespace(context)
-        metadata["selfLink"] = .string(type.path(namespace: context.namespace) + "/" + name)
-        metadata["uid"] = .string(ObjectMetaRules.newUID())
-        metadata["creationTimestamp"] = .string(configuration.now().rfc3339)
-        if Strategy.tracksGeneration(type) { metadata["generation"] = 1 }
-        for key in ["resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields"] { metadata[key] = nil }
+        // Admission sees the object before the server stamps it (creationTimestamp null, no uid).
+        for key in ["selfLink", "uid", "resourceVersion", "generation", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields"] {
+            metadata[key] = nil
+        }
+        metadata["creationTimestamp"] = .null
         object["metadata"] = ObjectMetaRules.canonical(metadata)
         Strategy.prepareForCreate(&object, type)
         if type.resource == "pods" {
             PodDefaults.apply(to: &object, tokenSecret: tokenSecretName(namespace: context.namespace ?? "", pod: object))
         }
+        let admitted = try await admit(object, old: nil, operation: "CREATE", context: context)
+        if admitted != object {
+            object = try checkAdmittedCreate(admitted, requested: object, context)
+            // The apiserver defaults a patched object again.
+            if type.resource == "pods" {
+                PodDefaults.apply(to: &object, tokenSecret: tokenSecretName(namespace: context.namespace ?? "", pod: object))
+            }
+        }
+        metadata = object["metadata"] ?? .object([:])
+        if metadata["name"]?.stringValue?.isEmpty ?? true, let prefix = metadata["generateName"]?.stringValue, !prefix.isEmpty {
+            metadata["name"] = .string(prefix + ObjectMetaRules.randomSuffix())
+        }
+        let name = metadata["name"]?.stringValue ?? ""
+        let final = ObjectMetaRules.validate(metadata)
+        guard final.isEmpty else { throw APIError.invalid(type, name, causes: final) }
+        metadata["selfLink"] = .string(type.path(namespace: context.namespace) + "/" + name)
+        metadata["uid"] = .string(ObjectMetaRules.newUID())
+        metadata["creationTimestamp"] = .string(configuration.now().rfc3339)
+        if Strategy.tracksGeneration(type) { metadata["generation"] = 1 }
+        object["metadata"] = ObjectMetaRules.canonical(metadata)
         try validateCustom(&object, type, name: name)
         let key = context.key(name)
         guard store.get(type.storageKey, key) == nil else { throw APIError.alreadyExists(type, name) }
@@ -42,16 +59,16 @@ extension APIServer {
         return Self.ok(stored.served(as: type.groupVersion), status: .created)
     }
 
-    func update(_ context: RequestContext) throws(APIError) -> HTTPResponse {
+    func update(_ context: RequestContext) async throws(APIError) -> HTTPResponse {
         let object = try decodeBody(context)
         let name = context.info.name ?? ""
         if let given = object["metadata"]?["name"]?.stringValue, given != name {
             throw APIError.badRequest("the name of the object (\(given)) does not match the name on the URL (\(name))")
         }
-        return try commitUpdate(context, object)
+        return try await commitUpdate(context, object)
     }
 
-    func patch(_ context: RequestContext) throws(APIError) -> HTTPResponse {
+    func patch(_ context: RequestContext) async throws(APIError) -> HTTPResponse {
         let type = context.type
         let name = context.info.name ?? ""
         guard let current = store.get(type.storageKey, context.key(name)) else { throw APIError.notFound(type, name) }
@@ -84,11 +101,11 @@ extension APIServer {
         }
         // A patch without a resourceVersion applies to whatever is stored.
         if patch["metadata"]?["resourceVersion"] == nil { patched["metadata"]?["resourceVersion"] = nil }
-        return try commitUpdate(context, patched)
+        return try await commitUpdate(context, patched)
     }
 
     /// The shared end of PUT and PATCH: preconditions, immutable fields, strategy, no-op detection.
-    private func commitUpdate(_ context: RequestContext, _ object: JSONValue) throws(APIError) -> HTTPResponse {
+    private func commitUpdate(_ context: RequestContext, _ object: JSONValue) async throws(APIError) -> HTTPResponse {
         let type = context.type
         let name = context.info.name ?? ""
         let key = context.key(name)
@@ -106,6 +123,13 @@ extension APIServer {
         if let uid = metadata["uid"]?.stringValue, !uid.isEmpty, uid != old["metadata"]?["uid"]?.stringValue {
             throw APIError.invalid(
                 type, name, causes: [("metadata.uid", "FieldValueInvalid", "Invalid value: \"\(uid)\": field is immutable")])
+        }
+        new = try await admitUpdate(new, old: old, context)
+        metadata = new["metadata"] ?? .object([:])
+        // The webhooks may have taken a while: the update applies to the object they saw, or not at all.
+        guard let current = store.get(type.storageKey, key) else { throw APIError.notFound(type, name) }
+        guard current["metadata"]?["resourceVersion"] == old["metadata"]?["resourceVersion"] else {
+            throw APIError.conflict(type, name)
         }
         for field in ["name", "namespace", "uid", "selfLink", "creationTimestamp", "generation", "deletionTimestamp",
             "deletionGracePeriodSeconds", "resourceVersion"]

@@ -1,0 +1,54 @@
+import Kube
+
+/// Where writes meet mutating admission (Admission/MutatingWebhooks.swift): what a webhook may
+/// change of the object it is shown.
+extension APIServer {
+    static let namespaceMismatch = "the namespace of the provided object does not match the namespace sent on the request"
+
+    /// The object mutating webhooks returned for a create: kind and apiVersion stay, the namespace
+    /// must still be the request's, and a name the client gave may not change.
+    func checkAdmittedCreate(_ admitted: JSONValue, requested: JSONValue, _ context: RequestContext) throws(APIError)
+        -> JSONValue
+    {
+        var object = admitted
+        object["kind"] = requested["kind"]
+        object["apiVersion"] = requested["apiVersion"]
+        var metadata = object["metadata"] ?? .object([:])
+        if let namespace = context.namespace {
+            if let given = metadata["namespace"]?.stringValue, !given.isEmpty, given != namespace {
+                throw APIError.badRequest(Self.namespaceMismatch)
+            }
+            metadata["namespace"] = .string(namespace)
+        } else {
+            metadata["namespace"] = nil
+        }
+        let name = requested["metadata"]?["name"]?.stringValue ?? ""
+        let now = metadata["name"]?.stringValue ?? ""
+        if !name.isEmpty, now != name {
+            throw APIError.badRequest("admission webhooks may not change metadata.name (from \"\(name)\" to \"\(now)\")")
+        }
+        object["metadata"] = metadata
+        return object
+    }
+
+    /// Runs mutating admission over an update: the webhooks see the object as sent and the stored
+    /// one, in the version the request addressed; they may not change the name or namespace.
+    func admitUpdate(_ new: JSONValue, old: JSONValue, _ context: RequestContext) async throws(APIError) -> JSONValue {
+        let type = context.type
+        let served = new.served(as: type.groupVersion)
+        let admitted = try await admit(served, old: old.served(as: type.groupVersion), operation: "UPDATE", context: context)
+        guard admitted != served else { return new }
+        var object = admitted
+        object["kind"] = .string(type.kind)
+        object["apiVersion"] = old["apiVersion"]
+        for field in type.namespaced ? ["name", "namespace"] : ["name"] {
+            let value = object["metadata"]?[field]?.stringValue ?? ""
+            guard value.isEmpty || value == old["metadata"]?[field]?.stringValue else {
+                throw APIError.invalid(
+                    type, context.info.name ?? "",
+                    causes: [("metadata.\(field)", "FieldValueInvalid", "Invalid value: \"\(value)\": field is immutable")])
+            }
+        }
+        return object
+    }
+}
