@@ -1,0 +1,138 @@
+// k8s.io/api/apps/v1 (generated.proto): Deployment, ReplicaSet, StatefulSet, DaemonSet.
+extension ProtobufSchemas {
+    static let apps: [String: ProtobufMessage] = [
+        "Deployment": object(spec: "DeploymentSpec", status: "DeploymentStatus"),
+        "DeploymentSpec": [
+            F(1, "replicas", .int32, .kept),
+            F(2, "selector", .message("LabelSelector")),
+            F(3, "template", .message("PodTemplateSpec")),
+            F(4, "strategy", .message("DeploymentStrategy")),
+            F(5, "minReadySeconds", .int32),
+            F(6, "revisionHistoryLimit", .int32, .kept),
+            F(7, "paused", .bool),
+            F(9, "progressDeadlineSeconds", .int32, .kept),
+        ],
+        "DeploymentStrategy": [
+            F(1, "type", .string),
+            F(2, "rollingUpdate", .message("RollingUpdateDeployment")),
+        ],
+        "RollingUpdateDeployment": [
+            F(1, "maxUnavailable", .intOrString),
+            F(2, "maxSurge", .intOrString),
+        ],
+        "DeploymentStatus": [
+            F(1, "observedGeneration", .int64),
+            F(2, "replicas", .int32),
+            F(3, "updatedReplicas", .int32),
+            F(7, "readyReplicas", .int32),
+            F(4, "availableReplicas", .int32),
+            F(5, "unavailableReplicas", .int32),
+            F(6, "conditions", .repeated(.message("DeploymentCondition"))),
+            F(8, "collisionCount", .int32, .kept),
+        ],
+        "DeploymentCondition": [
+            F(1, "type", .string, .kept),
+            F(2, "status", .string, .kept),
+            F(6, "lastUpdateTime", .time),
+            F(7, "lastTransitionTime", .time),
+            F(4, "reason", .string),
+            F(5, "message", .string),
+        ],
+        "ReplicaSet": object(spec: "ReplicaSetSpec", status: "ReplicaSetStatus"),
+        "ReplicaSetSpec": [
+            F(1, "replicas", .int32, .kept),
+            F(4, "minReadySeconds", .int32),
+            F(2, "selector", .message("LabelSelector")),
+            F(3, "template", .message("PodTemplateSpec")),
+        ],
+        "ReplicaSetStatus": [
+            F(1, "replicas", .int32, .kept),
+            F(2, "fullyLabeledReplicas", .int32),
+            F(4, "readyReplicas", .int32),
+            F(5, "availableReplicas", .int32),
+            F(3, "observedGeneration", .int64),
+            F(6, "conditions", .repeated(.message("ReplicaSetCondition"))),
+        ],
+        "StatefulSet": object(spec: "StatefulSetSpec", status: "StatefulSetStatus"),
+        "StatefulSetSpec": [
+            F(1, "replicas", .int32, .kept),
+            F(2, "selector", .message("LabelSelector")),
+            F(3, "template", .message("PodTemplateSpec")),
+            F(4, "volumeClaimTemplates", .repeated(.message("PersistentVolumeClaim"))),
+            F(5, "serviceName", .string, .kept),
+            F(6, "podManagementPolicy", .string),
+            F(7, "updateStrategy", .message("StatefulSetUpdateStrategy")),
+            F(8, "revisionHistoryLimit", .int32, .kept),
+            F(9, "minReadySeconds", .int32),
+            F(10, "persistentVolumeClaimRetentionPolicy", .message("StatefulSetPersistentVolumeClaimRetentionPolicy")),
+            F(11, "ordinals", .message("StatefulSetOrdinals")),
+        ],
+        "StatefulSetUpdateStrategy": [
+            F(1, "type", .string),
+            F(2, "rollingUpdate", .message("RollingUpdateStatefulSetStrategy")),
+        ],
+        "RollingUpdateStatefulSetStrategy": [
+            F(1, "partition", .int32, .kept),
+            F(2, "maxUnavailable", .intOrString),
+        ],
+        "StatefulSetPersistentVolumeClaimRetentionPolicy": [
+            F(1, "whenDeleted", .string),
+            F(2, "whenScaled", .string),
+        ],
+        "StatefulSetOrdinals": [
+            F(1, "start", .int32, .kept),
+        ],
+        "StatefulSetStatus": [
+            F(1, "observedGeneration", .int64),
+            F(2, "replicas", .int32, .kept),
+            F(3, "readyReplicas", .int32),
+            F(4, "currentReplicas", .int32),
+            F(5, "updatedReplicas", .int32),
+            F(6, "currentRevision", .string),
+            F(7, "updateRevision", .string),
+            F(9, "collisionCount", .int32, .kept),
+            F(10, "conditions", .repeated(.message("StatefulSetCondition"))),
+            F(11, "availableReplicas", .int32, .kept),
+        ],
+        "DaemonSet": object(spec: "DaemonSetSpec", status: "DaemonSetStatus"),
+        "DaemonSetSpec": [
+            F(1, "selector", .message("LabelSelector")),
+            F(2, "template", .message("PodTemplateSpec")),
+            F(3, "updateStrategy", .message("DaemonSetUpdateStrategy")),
+            F(4, "minReadySeconds", .int32),
+            F(6, "revisionHistoryLimit", .int32, .kept),
+        ],
+        "DaemonSetUpdateStrategy": [
+            F(1, "type", .string),
+            F(2, "rollingUpdate", .message("RollingUpdateDaemonSet")),
+        ],
+        "RollingUpdateDaemonSet": [
+            F(1, "maxUnavailable", .intOrString),
+            F(2, "maxSurge", .intOrString),
+        ],
+        "DaemonSetStatus": [
+            F(1, "currentNumberScheduled", .int32, .kept),
+            F(2, "numberMisscheduled", .int32, .kept),
+            F(3, "desiredNumberScheduled", .int32, .kept),
+            F(4, "numberReady", .int32, .kept),
+            F(5, "observedGeneration", .int64),
+            F(6, "updatedNumberScheduled", .int32),
+            F(7, "numberAvailable", .int32),
+            F(8, "numberUnavailable", .int32),
+            F(9, "collisionCount", .int32, .kept),
+            F(10, "conditions", .repeated(.message("DaemonSetCondition"))),
+        ],
+        "ReplicaSetCondition": workloadCondition,
+        "StatefulSetCondition": workloadCondition,
+        "DaemonSetCondition": workloadCondition,
+    ]
+
+    /// ReplicaSetCondition, StatefulSetCondition and DaemonSetCondition have the same fields.
+    private static let workloadCondition: ProtobufMessage = [
+        F(1, "type", .string, .kept),
+        F(2, "status", .string, .kept),
+        F(3, "lastTransitionTime", .time),
+        F(4, "reason", .string),
+        F(5, "message", .string),
+    ]
+}
