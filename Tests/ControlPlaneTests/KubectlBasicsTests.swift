@@ -34,3 +34,26 @@ import Testing
         await harness.stop()
     }
 }
+
+@Suite(.timeLimit(.minutes(2))) @LoopActor struct KubectlImperativeTests {
+    /// These commands send protobuf bodies.
+    @Test func createCommandsThatSendProtobuf() async throws {
+        let harness = try Harness()
+        let commands: [([String], String)] = [
+            (["create", "namespace", "team"], "namespace/team created\n"),
+            (["create", "configmap", "settings", "-n", "team", "--from-literal=a=1"], "configmap/settings created\n"),
+            (["create", "secret", "generic", "token", "-n", "team", "--from-literal=t=x"], "secret/token created\n"),
+            (["create", "deployment", "web", "-n", "team", "--image=nginx", "--replicas=2"], "deployment.apps/web created\n"),
+            (["create", "pdb", "web", "-n", "team", "--selector=app=web", "--min-available=1"], "poddisruptionbudget.policy/web created\n"),
+        ]
+        for (arguments, output) in commands {
+            let result = try await harness.kubectl(arguments)
+            #expect(result.stdout == output && result.status == 0, "\(result)")
+        }
+        let value = try await harness.kubectl(["get", "configmap", "settings", "-n", "team", "-o", "jsonpath={.data.a}"])
+        #expect(value.stdout == "1", "\(value)")
+        let replicas = try await harness.kubectl(["wait", "-n", "team", "--for=jsonpath={.status.replicas}=2", "deployment/web", "--timeout=20s"])
+        #expect(replicas.status == 0, "\(replicas)")
+        await harness.stop()
+    }
+}

@@ -160,12 +160,18 @@ extension APIServer {
         let type = context.type
         let body = context.request.body
         let contentType = context.request.headers["Content-Type"]?.split(separator: ";").first.map(String.init) ?? "application/json"
-        guard contentType.trimmingCharacters(in: [" "]) == "application/json" else { throw APIError.unsupportedMediaType }
         var object: JSONValue
-        do { object = try JSONValue(parsing: body) } catch {
-            let excerpt = String(decoding: body.prefix(30), as: UTF8.self)
-            throw APIError.badRequest(
-                "the object provided is unrecognized (must be of type \(type.kind)): couldn't get version/kind; json parse error: \(error.message) (\(excerpt) ...)")
+        if KubeProtobuf.isProtobuf(contentType: contentType) {
+            do { object = try KubeProtobuf.decode(body) } catch {
+                throw APIError.badRequest("the object provided is unrecognized (must be of type \(type.kind)): \(error.description)")
+            }
+        } else {
+            guard contentType.trimmingCharacters(in: [" "]) == "application/json" else { throw APIError.unsupportedMediaType }
+            do { object = try JSONValue(parsing: body) } catch {
+                let excerpt = String(decoding: body.prefix(30), as: UTF8.self)
+                throw APIError.badRequest(
+                    "the object provided is unrecognized (must be of type \(type.kind)): couldn't get version/kind; json parse error: \(error.message) (\(excerpt) ...)")
+            }
         }
         guard object.objectValue != nil else {
             throw APIError.badRequest("the object provided is unrecognized (must be of type \(type.kind)): couldn't get version/kind; json parse error: expected an object")

@@ -153,8 +153,9 @@ struct JSONParser {
                 positions = Dictionary(entries.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
             }
             var duplicate: Int? = nil
-            if let existing = positions {
-                duplicate = existing[key]
+            if positions != nil {
+                // No `if let` binding: a second reference would make each insertion copy the index.
+                duplicate = positions![key]
                 if duplicate == nil { positions![key] = count }
             } else {
                 for position in 0..<count where isSameKey(entries[position].key, keySpanStack[base + position], as: key, span) {
