@@ -1,17 +1,17 @@
 import ControlPlane
+import Foundation
 import HTTP
 import HTTPClient
 import Loop
 
-/// `node-agent-bench controlplane`: pod creates through the embedded API server over HTTPS while
-/// watchers stream every event; prints creates/s and watch events delivered/s.
+/// `node-agent-bench controlplane`: the embedded API server in this process; a second process
+/// (`controlplane-load`, as real clients would be) creates pods over HTTPS while its watchers stream
+/// every event. Prints creates/s and watch events delivered/s.
 @LoopActor
 func controlPlaneBench(_ options: [String: String]) async {
     let pods = integer(options, "pods", default: 20_000)
-    let concurrency = integer(options, "concurrency", default: 64)
-    let watcherCount = integer(options, "watchers", default: 10)
     var settings = ControlPlaneOptions()
-    settings.watchWindow = pods + 1_000
+    settings.watchWindow = pods * 3
     let controlPlane: EmbeddedControlPlane
     do {
         controlPlane = try EmbeddedControlPlane(options: settings)
@@ -19,12 +19,39 @@ func controlPlaneBench(_ options: [String: String]) async {
     } catch {
         fail("cannot start the control plane: \(error)")
     }
+    let caFile = NSTemporaryDirectory() + "/node-agent-bench-ca-\(getpid()).crt"
+    do { try controlPlane.pki.authority.certificatePEM.write(toFile: caFile, atomically: true, encoding: .utf8) } catch {
+        fail("cannot write \(caFile): \(error)")
+    }
+    var arguments = ["controlplane-load", "--url", controlPlane.url, "--token", controlPlane.adminToken, "--ca", caFile]
+    for (name, value) in options { arguments += ["--\(name)", value] }
+    let load = Process()
+    load.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+    load.arguments = arguments
+    // Not waitUntilExit: on Linux it spins a run loop, a whole core taken from the server.
+    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+        load.terminationHandler = { _ in done.resume() }
+        do { try load.run() } catch { fail("cannot start the load process: \(error)") }
+    }
+    try? FileManager.default.removeItem(atPath: caFile)
+    try? await controlPlane.stop()
+    if load.terminationStatus != 0 { exit(load.terminationStatus) }
+}
+
+/// The client half: creates and watchers against `--url`.
+@LoopActor
+func controlPlaneLoad(_ options: [String: String]) async {
+    let pods = integer(options, "pods", default: 20_000)
+    let concurrency = integer(options, "concurrency", default: 64)
+    let watcherCount = integer(options, "watchers", default: 10)
+    guard let base = options["url"], let token = options["token"], let ca = options["ca"] else {
+        fail("controlplane-load needs --url, --token and --ca")
+    }
     var configuration = HTTPClientConfiguration()
-    configuration.tls = ClientTLSConfiguration(certificateAuthority: .pem(controlPlane.pki.authority.certificatePEM))
-    configuration.bearerToken = controlPlane.adminToken
+    configuration.tls = ClientTLSConfiguration(certificateAuthority: .file(ca))
+    configuration.bearerToken = token
     configuration.maxIdleConnections = concurrency + watcherCount
     let client = HTTPClient(configuration: configuration)
-    let base = controlPlane.url
 
     // Watchers count newlines (one per event) until they have seen every create.
     let received = Counter()
@@ -78,7 +105,6 @@ func controlPlaneBench(_ options: [String: String]) async {
     let watchSeconds = (clock.now - started).seconds
     for stream in streams { await stream.cancel() }
     client.shutdown()
-    try? await controlPlane.stop()
     guard failures.value == 0 else { fail("\(failures.value) creates failed") }
     emit("pods=\(pods) concurrency=\(concurrency) watchers=\(watcherCount)")
     emit("create_seconds=\(createSeconds) watch_seconds=\(watchSeconds)")

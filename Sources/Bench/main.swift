@@ -112,5 +112,6 @@ switch arguments.first {
 case "serve": await serve(options(arguments.dropFirst()))
 case "client": await client(options(arguments.dropFirst()))
 case "controlplane": await controlPlaneBench(options(arguments.dropFirst()))
+case "controlplane-load": await controlPlaneLoad(options(arguments.dropFirst()))
 default: fail("usage: node-agent-bench serve|client|controlplane [--flag value …]")
 }

@@ -21,9 +21,9 @@ import Testing
         try "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kept\ndata:\n  a: b\n".write(toFile: manifest, atomically: true, encoding: .utf8)
         let created = try await run("/usr/bin/kubectl", ["--kubeconfig", kubeconfig, "apply", "-f", manifest])
         #expect(created.status == 0, "\(created)")
-        first.terminate()
-        first.waitUntilExit()
-        #expect(first.terminationStatus == 0)
+        first.process.terminate()
+        first.waitForExit()
+        #expect(first.process.terminationStatus == 0)
         #expect(FileManager.default.fileExists(atPath: state))
 
         try FileManager.default.removeItem(atPath: kubeconfig)
@@ -31,8 +31,8 @@ import Testing
         #expect(await eventually(within: .seconds(20)) { FileManager.default.fileExists(atPath: kubeconfig) })
         let fetched = try await run("/usr/bin/kubectl", ["--kubeconfig", kubeconfig, "get", "configmap", "kept", "-o", "jsonpath={.data.a}"])
         #expect(fetched.stdout == "b", "\(fetched)")
-        second.terminate()
-        second.waitUntilExit()
+        second.process.terminate()
+        second.waitForExit()
     }
 
     @Test func badFlagsAreOneLine() async throws {
@@ -41,13 +41,12 @@ import Testing
         #expect(result.stderr == "node-agent: --port must be 0–65535, got nope (see 'node-agent --help')\n")
     }
 
-    static func launch(_ arguments: [String]) throws -> Process {
+    static func launch(_ arguments: [String]) throws -> (process: Process, waitForExit: () -> Void) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+        return (process, try process.launchForWaiting())
     }
 }

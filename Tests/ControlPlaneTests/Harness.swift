@@ -80,7 +80,7 @@ func run(_ executable: String, _ arguments: [String], stdin: String? = nil) asyn
                 process.standardOutput = output
                 process.standardError = errors
                 process.standardInput = stdin == nil ? FileHandle.nullDevice : input
-                try process.run()
+                let waitForExit = try process.launchForWaiting()
                 if let stdin {
                     input.fileHandleForWriting.write(Data(stdin.utf8))
                     input.fileHandleForWriting.closeFile()
@@ -96,7 +96,7 @@ func run(_ executable: String, _ arguments: [String], stdin: String? = nil) asyn
                 }.start()
                 let out = output.fileHandleForReading.readDataToEndOfFile()
                 errorsDone.wait()
-                process.waitUntilExit()
+                waitForExit()
                 killer.cancel()
                 return ProcessResult(
                     status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),

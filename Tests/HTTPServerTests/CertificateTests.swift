@@ -273,9 +273,9 @@ private func openssl(_ arguments: [String]) async throws -> OpenSSLResult {
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let waitForExit = try process.launchForWaiting()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        waitForExit()
         return OpenSSLResult(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
     }
 }

@@ -96,10 +96,10 @@ func curl(_ arguments: [String]) async throws -> CurlResult {
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        try process.run()
+        let waitForExit = try process.launchForWaiting()
         let out = output.fileHandleForReading.readDataToEndOfFile()
         let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        waitForExit()
         return CurlResult(
             exitCode: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
             errors: String(decoding: err, as: UTF8.self))

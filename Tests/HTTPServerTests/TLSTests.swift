@@ -70,10 +70,10 @@ import Testing
             process.standardInput = input
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
-            try process.run()
+            let waitForExit = try process.launchForWaiting()
             input.fileHandleForWriting.closeFile()
             let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            waitForExit()
             return text
         }
         #expect(result.components(separatedBy: "-----BEGIN CERTIFICATE-----").count == 3)

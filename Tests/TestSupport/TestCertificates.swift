@@ -70,9 +70,9 @@ public struct TestCertificates: Sendable {
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let waitForExit = try process.launchForWaiting()
         let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        waitForExit()
         guard process.terminationStatus == 0 else {
             throw TestSupportError("openssl \(arguments.first ?? "") failed: \(String(decoding: message, as: UTF8.self))")
         }

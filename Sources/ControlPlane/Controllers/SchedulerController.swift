@@ -1,4 +1,3 @@
-import Foundation
 import Kube
 import Loop
 
@@ -10,14 +9,16 @@ final class SchedulerController {
     unowned let server: APIServer
     private let scheduler = Scheduler()
     private var snapshot = SchedulerSnapshot()
-    private var pending: Set<ObjectKey> = []
+    /// Pods waiting for a node, decoded once when they changed.
+    private var pending: [ObjectKey: Pod] = [:]
     private var unschedulable: Set<ObjectKey> = []
-    private let decoder = JSONDecoder()
 
     init(server: APIServer) { self.server = server }
 
     func nodesChanged() {
-        pending.formUnion(unschedulable)
+        for key in unschedulable {
+            if let object = server.store.get("pods", key), let pod = decode(Pod.self, object) { pending[key] = pod }
+        }
         unschedulable = []
     }
 
@@ -33,7 +34,7 @@ final class SchedulerController {
     func podChanged(_ key: ObjectKey) {
         guard let object = server.store.get("pods", key), let pod = decode(Pod.self, object) else {
             snapshot.removePod(PodKey(namespace: key.namespace, name: key.name))
-            pending.remove(key)
+            pending[key] = nil
             unschedulable.remove(key)
             return
         }
@@ -41,10 +42,10 @@ final class SchedulerController {
         let bound = !(pod.spec?.nodeName ?? "").isEmpty
         let ours = (pod.spec?.schedulerName ?? "default-scheduler") == "default-scheduler"
         if bound || !ours || pod.metadata.deletionTimestamp != nil {
-            pending.remove(key)
+            pending[key] = nil
             unschedulable.remove(key)
         } else if !unschedulable.contains(key) {
-            pending.insert(key)
+            pending[key] = pod
         }
         if bound, unschedulable.isEmpty == false || NodeUsage.isTerminated(pod) { nodesChanged() }
     }
@@ -53,14 +54,14 @@ final class SchedulerController {
     func schedulePending() {
         guard !pending.isEmpty else { return }
         let pods = server.registry.lookup(group: "", version: "v1", resource: "pods")!
-        let keys = pending.sorted { a, b in
-            let first = server.store.get("pods", a)?["metadata"]?["creationTimestamp"]?.stringValue ?? ""
-            let second = server.store.get("pods", b)?["metadata"]?["creationTimestamp"]?.stringValue ?? ""
-            return first == second ? a < b : first < second
+        let queue = pending.sorted { a, b in
+            let first = a.value.metadata.creationTimestamp
+            let second = b.value.metadata.creationTimestamp
+            return first == second ? a.key < b.key : (first?.seconds ?? 0) < (second?.seconds ?? 0)
         }
-        pending = []
-        for key in keys {
-            guard let object = server.store.get("pods", key), let pod = decode(Pod.self, object) else { continue }
+        pending = [:]
+        for (key, pod) in queue {
+            guard let object = server.store.get("pods", key) else { continue }
             switch scheduler.schedule(pod, in: snapshot) {
             case .bound(let node):
                 do { try server.assign(pods, key: key, to: node) } catch { continue }
@@ -119,6 +120,6 @@ final class SchedulerController {
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ value: JSONValue) -> T? {
-        try? decoder.decode(type, from: Data(value.serialized()))
+        try? value.decode(type)
     }
 }

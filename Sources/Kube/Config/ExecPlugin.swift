@@ -79,6 +79,7 @@ enum ExecPlugin {
         processEnvironment["KUBERNETES_EXEC_INFO"] = inputJSON(for: config)
 
         var process = Process()
+        var waitForExit: () -> Void = {}
         let output = Pipe()
         let errors = Pipe()
         // A plugin binary that was just written or is being replaced can fail to start for a moment
@@ -92,7 +93,7 @@ enum ExecPlugin {
             process.standardOutput = output
             process.standardError = errors
             do {
-                try process.run()
+                waitForExit = try process.launchForWaiting()
                 break
             } catch where attempt < 3 {
                 usleep(50_000)
@@ -111,7 +112,7 @@ enum ExecPlugin {
         }.start()
         let stdout = output.fileHandleForReading.readDataToEndOfFile()
         stderrDone.wait()
-        process.waitUntilExit()
+        waitForExit()
 
         guard process.terminationStatus == 0 else {
             let stderr = String(decoding: stderrData.withLock { $0 }.suffix(4096), as: UTF8.self)
