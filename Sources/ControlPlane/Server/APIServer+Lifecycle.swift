@@ -32,16 +32,11 @@ extension APIServer {
         let name = metadata["name"]?.stringValue ?? ""
         let key = ObjectKey(namespace: namespace, name: name)
         guard store.get(type.storageKey, key) == nil else { return nil }
-        metadata["selfLink"] = .string(type.path(namespace: type.namespaced ? namespace : nil) + "/" + name)
-        metadata["uid"] = .string(ObjectMetaRules.newUID())
-        metadata["creationTimestamp"] = .string(configuration.now().rfc3339)
-        if Strategy.tracksGeneration(type) { metadata["generation"] = 1 }
+        stampNew(&metadata, type, name: name)
         object["metadata"] = ObjectMetaRules.canonical(metadata)
         Strategy.prepareForCreate(&object, type)
         if type.resource == "pods" {
-            let account = object["spec"]?["serviceAccountName"]?.stringValue ?? "default"
-            let secret = store.get("serviceaccounts", ObjectKey(namespace: namespace, name: account))?["secrets"]?[0]?["name"]?.stringValue
-            PodDefaults.apply(to: &object, tokenSecret: secret)
+            PodDefaults.apply(to: &object, tokenSecret: tokenSecretName(namespace: namespace, pod: object))
         }
         let stored = store.put(type.storageKey, key, object)
         afterWrite(type, key: key, old: nil, new: stored)

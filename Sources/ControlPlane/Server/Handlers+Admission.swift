@@ -5,6 +5,27 @@ import Kube
 extension APIServer {
     static let namespaceMismatch = "the namespace of the provided object does not match the namespace sent on the request"
 
+    /// The namespace of a created object is the URL's: a different one in the body is a 400.
+    static func placeInRequestNamespace(_ metadata: inout JSONValue, _ context: RequestContext) throws(APIError) {
+        if let namespace = context.namespace {
+            if let given = metadata["namespace"]?.stringValue, !given.isEmpty, given != namespace {
+                throw APIError.badRequest(namespaceMismatch)
+            }
+            metadata["namespace"] = .string(namespace)
+        } else {
+            metadata["namespace"] = nil
+        }
+    }
+
+    /// What the server sets on every new object: selfLink, uid, creationTimestamp, generation.
+    func stampNew(_ metadata: inout JSONValue, _ type: ResourceType, name: String) {
+        let namespace = metadata["namespace"]?.stringValue
+        metadata["selfLink"] = .string(type.path(namespace: type.namespaced ? namespace : nil) + "/" + name)
+        metadata["uid"] = .string(ObjectMetaRules.newUID())
+        metadata["creationTimestamp"] = .string(configuration.now().rfc3339)
+        if Strategy.tracksGeneration(type) { metadata["generation"] = 1 }
+    }
+
     /// The object mutating webhooks returned for a create: kind and apiVersion stay, the namespace
     /// must still be the request's, and a name the client gave may not change.
     func checkAdmittedCreate(_ admitted: JSONValue, requested: JSONValue, _ context: RequestContext) throws(APIError)
@@ -14,14 +35,7 @@ extension APIServer {
         object["kind"] = requested["kind"]
         object["apiVersion"] = requested["apiVersion"]
         var metadata = object["metadata"] ?? .object([:])
-        if let namespace = context.namespace {
-            if let given = metadata["namespace"]?.stringValue, !given.isEmpty, given != namespace {
-                throw APIError.badRequest(Self.namespaceMismatch)
-            }
-            metadata["namespace"] = .string(namespace)
-        } else {
-            metadata["namespace"] = nil
-        }
+        try Self.placeInRequestNamespace(&metadata, context)
         let name = requested["metadata"]?["name"]?.stringValue ?? ""
         let now = metadata["name"]?.stringValue ?? ""
         if !name.isEmpty, now != name {

@@ -8,14 +8,7 @@ extension APIServer {
         var object = try decodeBody(context)
         try TimeFields.normalize(&object, type)
         var metadata = object["metadata"] ?? .object([:])
-        if let namespace = context.namespace {
-            if let given = metadata["namespace"]?.stringValue, !given.isEmpty, given != namespace {
-                throw APIError.badRequest(Self.namespaceMismatch)
-            }
-            metadata["namespace"] = .string(namespace)
-        } else {
-            metadata["namespace"] = nil
-        }
+        try Self.placeInRequestNamespace(&metadata, context)
         let generateName = metadata["generateName"]?.stringValue ?? ""
         let causes = ObjectMetaRules.validate(metadata, nameRequired: generateName.isEmpty) + KindRules.validate(object, type)
         guard causes.isEmpty else { throw APIError.invalid(type, metadata["name"]?.stringValue ?? "", causes: causes) }
@@ -45,10 +38,7 @@ extension APIServer {
         let name = metadata["name"]?.stringValue ?? ""
         let final = ObjectMetaRules.validate(metadata)
         guard final.isEmpty else { throw APIError.invalid(type, name, causes: final) }
-        metadata["selfLink"] = .string(type.path(namespace: context.namespace) + "/" + name)
-        metadata["uid"] = .string(ObjectMetaRules.newUID())
-        metadata["creationTimestamp"] = .string(configuration.now().rfc3339)
-        if Strategy.tracksGeneration(type) { metadata["generation"] = 1 }
+        stampNew(&metadata, type, name: name)
         object["metadata"] = ObjectMetaRules.canonical(metadata)
         try validateCustom(&object, type, name: name)
         let key = context.key(name)
@@ -213,7 +203,7 @@ extension APIServer {
     }
 
     /// The token secret of the pod's service account, for the token volume.
-    private func tokenSecretName(namespace: String, pod: JSONValue) -> String? {
+    func tokenSecretName(namespace: String, pod: JSONValue) -> String? {
         let account = pod["spec"]?["serviceAccountName"]?.stringValue ?? "default"
         let object = store.get("serviceaccounts", ObjectKey(namespace: namespace, name: account))
         return object?["secrets"]?[0]?["name"]?.stringValue
