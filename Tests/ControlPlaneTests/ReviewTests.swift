@@ -28,6 +28,10 @@ import Testing
             .post, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
             body: #"{"kind":"SelfSubjectAccessReview","spec":{"resourceAttributes":{"verb":"delete","resource":"deployments","group":"apps"}}}"#)
         #expect(selfReview.body["status"]?["allowed"] == true)
+
+        // kubectl sends this one as protobuf.
+        let canI = try await harness.kubectl(["auth", "can-i", "delete", "deployments"])
+        #expect(canI.stdout == "yes\n", "\(canI)")
         await harness.stop()
     }
 }

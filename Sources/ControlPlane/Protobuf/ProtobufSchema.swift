@@ -88,7 +88,7 @@ enum ProtobufSchemas {
     /// The per-group tables; a name defined twice keeps its first definition (a test checks there
     /// are none).
     static let groups: [[String: ProtobufMessage]] = [
-        meta, core, corePod, coreContainers, coreVolumes, coreStatus, apps, batch, policy,
+        meta, core, corePod, coreContainers, coreVolumes, coreStatus, apps, batch, policy, authorization,
     ]
 
     /// The message of a top-level object, by "apiVersion/Kind" ("apps/v1/Deployment").
@@ -105,6 +105,7 @@ enum ProtobufSchemas {
             ("policy/v1", ["Eviction", "PodDisruptionBudget"]),
             ("policy/v1beta1", ["Eviction", "PodDisruptionBudget"]),
             ("autoscaling/v1", ["Scale"]),
+            ("authorization.k8s.io/v1", ["SelfSubjectAccessReview"]),
         ]
         for (version, names) in byVersion {
             for name in names { kinds["\(version)/\(name)"] = name }
