@@ -78,12 +78,19 @@ enum ObjectMetaRules {
     /// Five characters from the alphabet generateName uses (no vowels, no look-alikes).
     static func randomSuffix() -> String {
         let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
-        return String((0..<5).map { _ in alphabet.randomElement()! })
+        var generator = SystemRandomNumberGenerator()
+        var draw = generator.next()
+        return String((0..<5).map { _ in
+            defer { draw /= UInt64(alphabet.count) }
+            return alphabet[Int(draw % UInt64(alphabet.count))]
+        })
     }
 
     static func newUID() -> String {
+        // Two 64-bit draws: one getrandom call each, not one per byte.
         var generator = SystemRandomNumberGenerator()
-        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let high = generator.next(), low = generator.next()
+        var bytes = (0..<16).map { UInt8(truncatingIfNeeded: ($0 < 8 ? high : low) >> (UInt64($0 % 8) * 8)) }
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
         let hex = bytes.map { String($0, radix: 16).leftPadded(to: 2) }

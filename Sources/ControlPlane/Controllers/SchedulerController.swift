@@ -31,23 +31,44 @@ final class SchedulerController {
         nodesChanged()
     }
 
+    /// What of a pod the scheduler reacts to. Spec is immutable where requests live, so a change
+    /// that leaves this alone (a status update) needs no decoding.
+    private struct PodState: Equatable {
+        var nodeName: String
+        var phase: String
+        var terminating: Bool
+        var schedulerName: String
+
+        init(_ pod: JSONValue) {
+            nodeName = pod["spec"]?["nodeName"]?.stringValue ?? ""
+            phase = pod["status"]?["phase"]?.stringValue ?? ""
+            terminating = pod["metadata"]?["deletionTimestamp"] != nil
+            schedulerName = pod["spec"]?["schedulerName"]?.stringValue ?? "default-scheduler"
+        }
+    }
+
+    private var seen: [ObjectKey: PodState] = [:]
+
     func podChanged(_ key: ObjectKey) {
-        guard let object = server.store.get("pods", key), let pod = decode(Pod.self, object) else {
+        guard let object = server.store.get("pods", key) else {
             snapshot.removePod(PodKey(namespace: key.namespace, name: key.name))
             pending[key] = nil
             unschedulable.remove(key)
+            seen[key] = nil
             return
         }
+        let state = PodState(object)
+        guard seen[key] != state, let pod = decode(Pod.self, object) else { return }
+        seen[key] = state
         snapshot.updatePod(pod)
-        let bound = !(pod.spec?.nodeName ?? "").isEmpty
-        let ours = (pod.spec?.schedulerName ?? "default-scheduler") == "default-scheduler"
-        if bound || !ours || pod.metadata.deletionTimestamp != nil {
+        let bound = !state.nodeName.isEmpty
+        if bound || state.schedulerName != "default-scheduler" || state.terminating {
             pending[key] = nil
             unschedulable.remove(key)
         } else if !unschedulable.contains(key) {
             pending[key] = pod
         }
-        if bound, unschedulable.isEmpty == false || NodeUsage.isTerminated(pod) { nodesChanged() }
+        if bound, !unschedulable.isEmpty || NodeUsage.isTerminated(pod) { nodesChanged() }
     }
 
     /// Tries every pending pod once, oldest first.

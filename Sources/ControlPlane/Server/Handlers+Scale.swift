@@ -38,7 +38,7 @@ extension APIServer {
         }
         var desired: JSONValue
         if context.verb == "patch" {
-            let contentType = context.request.headers["Content-Type"]?.split(separator: ";").first.map(String.init) ?? ""
+            let contentType = mediaType(context.request.headers["Content-Type"]).map(String.init) ?? ""
             switch contentType {
             case "application/merge-patch+json", "application/strategic-merge-patch+json": desired = MergePatch.apply(body, to: current)
             case "application/json-patch+json":

@@ -70,8 +70,8 @@ extension APIServer {
             watcher.finish()
         }
         defer { hangUp.cancel() }
-        for await line in watcher.lines {
-            do { try await writer.write(line) } catch { break }
+        while let batch = await watcher.nextBatch() {
+            do { try await writer.write(batch) } catch { break }
         }
         writer.end()
     }

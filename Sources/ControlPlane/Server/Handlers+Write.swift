@@ -62,9 +62,7 @@ extension APIServer {
         let type = context.type
         let name = context.info.name ?? ""
         guard let current = store.get(type.storageKey, context.key(name)) else { throw APIError.notFound(type, name) }
-        let contentType = context.request.headers["Content-Type"]?.split(separator: ";").first.map {
-            String($0).trimmingCharacters(in: [" "])
-        } ?? ""
+        let contentType = mediaType(context.request.headers["Content-Type"]).map(String.init) ?? ""
         let patchTypes = ["application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json"]
         guard patchTypes.contains(contentType) else { throw APIError.unsupportedMediaType }
         let patch: JSONValue
@@ -149,14 +147,14 @@ extension APIServer {
     func decodeBody(_ context: RequestContext) throws(APIError) -> JSONValue {
         let type = context.type
         let body = context.request.body
-        let contentType = context.request.headers["Content-Type"]?.split(separator: ";").first.map(String.init) ?? "application/json"
+        let contentType = mediaType(context.request.headers["Content-Type"]).map(String.init) ?? "application/json"
         var object: JSONValue
         if KubeProtobuf.isProtobuf(contentType: contentType) {
             do { object = try KubeProtobuf.decode(body) } catch {
                 throw APIError.badRequest("the object provided is unrecognized (must be of type \(type.kind)): \(error.description)")
             }
         } else {
-            guard contentType.trimmingCharacters(in: [" "]) == "application/json" else { throw APIError.unsupportedMediaType }
+            guard contentType == "application/json" else { throw APIError.unsupportedMediaType }
             do { object = try JSONValue(parsing: body) } catch {
                 let excerpt = String(decoding: body.prefix(30), as: UTF8.self)
                 throw APIError.badRequest(

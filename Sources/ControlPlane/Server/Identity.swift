@@ -41,14 +41,26 @@ struct Authenticator: Sendable {
             return Identity(user: name, groups: peer.organizations + ["system:authenticated"])
         }
         if let header = request.headers["Authorization"], header.hasPrefix("Bearer ") {
-            return tokens[String(header.dropFirst(7)).trimmingCharacters(in: [" "])]
+            return tokens[String(header.dropFirst(7).trimmedSpaces)]
         }
         return nil
     }
 }
 
-extension String {
-    func trimmingCharacters(in set: Set<Character>) -> String {
-        String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
+extension StringProtocol {
+    /// Without leading and trailing spaces.
+    var trimmedSpaces: Substring {
+        let text = self[...]
+        guard let first = text.firstIndex(where: { $0 != " " }), let last = text.lastIndex(where: { $0 != " " }) else {
+            return Substring()
+        }
+        return Substring(text[first...last])
     }
+}
+
+/// The media type of a Content-Type header (`application/json; charset=utf-8` → `application/json`).
+func mediaType(_ header: String?) -> Substring? {
+    guard let header else { return nil }
+    let end = header.firstIndex(of: ";") ?? header.endIndex
+    return header[..<end].trimmedSpaces
 }

@@ -3,15 +3,19 @@ import Kube
 
 /// One open watch: filters store events and queues their lines for the HTTP response.
 ///
-/// The queue is bounded; a watcher that falls that far behind is closed, as the apiserver closes
-/// blocked watchers, and its client resumes from the last resourceVersion it saw.
+/// The writer takes everything queued at once (`nextBatch`), so a burst of events costs one TLS
+/// record and one socket write per watcher instead of one per event. The queue is bounded; a
+/// watcher that falls that far behind is closed, as the apiserver closes blocked watchers, and its
+/// client resumes from the last resourceVersion it saw.
 @LoopActor
 final class Watcher {
     let storageKey: String
     let apiVersion: String
     let filter: ObjectFilter
-    let lines: AsyncStream<[UInt8]>
-    private let continuation: AsyncStream<[UInt8]>.Continuation
+    private let capacity: Int
+    private var queued: [[UInt8]] = []
+    private var finished = false
+    private var waiter: CheckedContinuation<Void, Never>?
     /// The resourceVersion of the newest event sent: bookmarks report it.
     private(set) var lastVersion: Int64
     /// Turns each object into what this watcher was asked for (a Table row); nil sends the object.
@@ -22,7 +26,17 @@ final class Watcher {
         self.apiVersion = apiVersion
         self.filter = filter
         self.lastVersion = version
-        (lines, continuation) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .bufferingOldest(capacity))
+        self.capacity = capacity
+    }
+
+    /// Every line queued since the last call, joined; nil once finished and drained.
+    func nextBatch() async -> [UInt8]? {
+        while queued.isEmpty {
+            if finished { return nil }
+            await withCheckedContinuation { waiter = $0 }
+        }
+        defer { queued.removeAll(keepingCapacity: true) }
+        return queued.count == 1 ? queued[0] : Array(queued.joined())
     }
 
     func offer(_ event: StoredEvent) {
@@ -47,8 +61,21 @@ final class Watcher {
     }
 
     func send(_ line: [UInt8]) {
-        if case .dropped = continuation.yield(line) { continuation.finish() }
+        guard !finished else { return }
+        guard queued.count < capacity else { return finish() }
+        queued.append(line)
+        wake()
     }
 
-    func finish() { continuation.finish() }
+    /// Ends the watch once what is queued has been written (a full queue drops it instead).
+    func finish() {
+        if queued.count >= capacity { queued = [] }
+        finished = true
+        wake()
+    }
+
+    private func wake() {
+        waiter?.resume()
+        waiter = nil
+    }
 }
