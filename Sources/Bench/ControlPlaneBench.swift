@@ -34,6 +34,10 @@ func controlPlaneBench(_ options: [String: String]) async {
         do { try load.run() } catch { fail("cannot start the load process: \(error)") }
     }
     try? FileManager.default.removeItem(atPath: caFile)
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    if let rss = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) {
+        emit("server_rss_kib=\(rss.split(separator: " ").dropFirst().first ?? "?")")
+    }
     try? await controlPlane.stop()
     if load.terminationStatus != 0 { exit(load.terminationStatus) }
 }
@@ -52,6 +56,8 @@ func controlPlaneLoad(_ options: [String: String]) async {
     configuration.bearerToken = token
     configuration.maxIdleConnections = concurrency + watcherCount
     let client = HTTPClient(configuration: configuration)
+    let nodeCount = options["nodes"].flatMap(Int.init) ?? 0
+    if nodeCount > 0 { await createNodes(nodeCount, client: client, base: base, concurrency: concurrency) }
 
     // Watchers count newlines (one per event) until they have seen every create.
     let received = Counter()
@@ -106,7 +112,7 @@ func controlPlaneLoad(_ options: [String: String]) async {
     for stream in streams { await stream.cancel() }
     client.shutdown()
     guard failures.value == 0 else { fail("\(failures.value) creates failed") }
-    emit("pods=\(pods) concurrency=\(concurrency) watchers=\(watcherCount)")
+    emit("nodes=\(nodeCount) pods=\(pods) concurrency=\(concurrency) watchers=\(watcherCount)")
     emit("create_seconds=\(createSeconds) watch_seconds=\(watchSeconds)")
     emit("creates_per_second=\(Int(Double(pods) / createSeconds))")
     emit("watch_events_per_second=\(Int(Double(received.value) / watchSeconds))")
@@ -115,4 +121,27 @@ func controlPlaneLoad(_ options: [String: String]) async {
 @LoopActor
 final class Counter {
     var value = 0
+}
+
+/// Ready nodes with room for many pods, so the scheduler binds every pod it is given.
+@LoopActor
+func createNodes(_ count: Int, client: HTTPClient, base: String, concurrency: Int) async {
+    let issued = Counter()
+    let clock = ContinuousClock()
+    let started = clock.now
+    let workers = (0..<concurrency).map { _ in
+        Task { @LoopActor in
+            while issued.value < count {
+                issued.value += 1
+                let body = #"{"apiVersion":"v1","kind":"Node","metadata":{"name":"node-\#(issued.value)"},"status":{"conditions":[{"type":"Ready","status":"True"}],"allocatable":{"cpu":"64","memory":"256Gi","pods":"110"},"capacity":{"cpu":"64","memory":"256Gi","pods":"110"}}}"#
+                let request = HTTPClientRequest(
+                    method: .post, url: base + "/api/v1/nodes", headers: ["Content-Type": "application/json"], body: Array(body.utf8))
+                guard let response = try? await client.execute(request), response.status == .created else {
+                    fail("node create failed")
+                }
+            }
+        }
+    }
+    for worker in workers { await worker.value }
+    emit("nodes_created=\(count) node_seconds=\((clock.now - started).seconds)")
 }

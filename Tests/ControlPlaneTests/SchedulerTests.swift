@@ -1,4 +1,4 @@
-import ControlPlane
+@testable import ControlPlane
 import Foundation
 import Kube
 import Testing
@@ -412,5 +412,15 @@ private let mebi: Int64 = 1024 * 1024
         }
         #expect(bound.count == 200 && bound.values.allSatisfy { $0.count == 1 })
         for (node, pods) in bound { #expect(snapshot.usage(ofNode: node) == NodeUsage(pods: pods)) }
+    }
+}
+
+@Suite struct SchedulerSamplingTests {
+    @Test func largeClustersAreSampledAsKubeSchedulerDoes() {
+        #expect(Scheduler.feasibleNodesToFind(50) == 50)
+        #expect(Scheduler.feasibleNodesToFind(100) == 100)
+        #expect(Scheduler.feasibleNodesToFind(1_000) == 420)
+        #expect(Scheduler.feasibleNodesToFind(5_000) == 500)
+        #expect(Scheduler.feasibleNodesToFind(10_000) == 500)
     }
 }

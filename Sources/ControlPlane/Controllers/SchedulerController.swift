@@ -48,6 +48,8 @@ final class SchedulerController {
     }
 
     private var seen: [ObjectKey: PodState] = [:]
+    /// Where the next pod's search for nodes starts (kube-scheduler's nextStartNodeIndex).
+    private var nextStart = 0
 
     func podChanged(_ key: ObjectKey) {
         guard let object = server.store.get("pods", key) else {
@@ -83,7 +85,7 @@ final class SchedulerController {
         pending = [:]
         for (key, pod) in queue {
             guard let object = server.store.get("pods", key) else { continue }
-            switch scheduler.schedule(pod, in: snapshot) {
+            switch scheduler.schedule(pod, in: snapshot, startingAt: &nextStart) {
             case .bound(let node):
                 do { try server.assign(pods, key: key, to: node) } catch { continue }
                 snapshot.assume(pod, on: node)

@@ -32,8 +32,8 @@ public enum SchedulingResult: Sendable, Equatable {
 /// - Ties: where kube-scheduler picks one of the best nodes at random, this picks the one whose
 ///   name sorts first (byte order), so a decision is reproducible.
 ///
-/// Every node is examined (kube-scheduler samples a share of large clusters), in one pass with no
-/// allocation per node. The two normalized scores depend on maxima over all feasible nodes, but a
+/// Nodes are examined in one pass with no allocation per node; large clusters are sampled as
+/// kube-scheduler samples them (`schedule(_:in:startingAt:)`). The two normalized scores depend on maxima over all feasible nodes, but a
 /// node's total only grows with its resource score among nodes with the same raw affinity and taint
 /// counts, so the pass keeps just the best node of each such (small) group and ranks them at the end.
 /// The caller only hands over pods that need scheduling (no `spec.nodeName`, this scheduler's name).
@@ -43,17 +43,39 @@ public struct Scheduler: Sendable {
 
     public init() {}
 
+    /// Examines every node.
     public func schedule(_ pod: Pod, in snapshot: SchedulerSnapshot) -> SchedulingResult {
+        var start = 0
+        return schedule(pod, in: snapshot, startingAt: &start, sampling: false)
+    }
+
+    /// As kube-scheduler does in large clusters: examines nodes from `start` on, wrapping, until it
+    /// has found `feasibleNodesToFind` nodes that fit, and moves `start` past the nodes it examined,
+    /// so successive pods look at different nodes.
+    public func schedule(_ pod: Pod, in snapshot: SchedulerSnapshot, startingAt start: inout Int, sampling: Bool = true)
+        -> SchedulingResult
+    {
         guard snapshot.nodeCount > 0 else { return .unschedulable(Self.noNodesMessage) }
         let prepared = PreparedPod(pod)
         var reasons: [FitReason: Int] = [:]
         var groups: [SchedulerScore.Group: SchedulerScore.Raw] = [:]
         var maxAffinity: Int64 = 0
         var maxIntolerableTaints: Int64 = 0
-        for entry in snapshot.entries.values {
+        let entries = snapshot.entries.values
+        let count = entries.count
+        let wanted = sampling ? Self.feasibleNodesToFind(count) : count
+        var feasible = 0
+        var examined = 0
+        var index = entries.index(entries.startIndex, offsetBy: start % count)
+        while examined < count, feasible < wanted {
+            let entry = entries[index]
+            examined += 1
+            entries.formIndex(after: &index)
+            if index == entries.endIndex { index = entries.startIndex }
             guard let node = entry.node,
                 SchedulerFit.fits(prepared, on: node, usage: entry.usage, reasons: &reasons)
             else { continue }
+            feasible += 1
             let raw = SchedulerScore.raw(prepared, node, entry.usage)
             maxAffinity = max(maxAffinity, raw.affinity)
             maxIntolerableTaints = max(maxIntolerableTaints, raw.intolerableTaints)
@@ -65,6 +87,7 @@ public struct Scheduler: Sendable {
             }
             groups[group] = raw
         }
+        start = (start + examined) % count
         var best: (score: Int64, name: String)?
         for raw in groups.values {
             let score = SchedulerScore.total(raw, maxAffinity: maxAffinity, maxIntolerableTaints: maxIntolerableTaints)
@@ -75,6 +98,14 @@ public struct Scheduler: Sendable {
             return .unschedulable(Self.message(nodeCount: snapshot.nodeCount, reasons: reasons))
         }
         return .bound(best.name)
+    }
+
+    /// kube-scheduler's adaptive share of nodes to find feasible: all below 100 nodes, else
+    /// 50% less one point per 125 nodes, at least 5% and at least 100 nodes.
+    static func feasibleNodesToFind(_ nodes: Int) -> Int {
+        guard nodes >= 100 else { return nodes }
+        let percentage = max(5, 50 - nodes / 125)
+        return max(100, nodes * percentage / 100)
     }
 
     /// A higher score first; between equal scores, the name that sorts first.
