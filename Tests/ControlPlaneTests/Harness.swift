@@ -105,3 +105,31 @@ func run(_ executable: String, _ arguments: [String], stdin: String? = nil) asyn
         }.start()
     }
 }
+
+/// A kubectl left running (`get -w`), its output collected as it arrives, stopped by the test.
+final class BackgroundKubectl: Sendable {
+    private let process: Process
+    private let pipe = Pipe()
+    private let collected = Locked("")
+
+    @LoopActor init(_ harness: Harness, _ arguments: [String]) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/kubectl")
+        process.arguments = ["--kubeconfig", harness.kubeconfig, "--cache-dir", harness.directory + "/cache"] + arguments
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        let collected = collected
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            collected.withLock { $0 += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+    }
+
+    var output: String { collected.withLock { $0 } }
+
+    func stop() {
+        pipe.fileHandleForReading.readabilityHandler = nil
+        process.terminate()
+    }
+}

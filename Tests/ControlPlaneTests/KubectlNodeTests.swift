@@ -2,6 +2,7 @@ import ControlPlane
 import Foundation
 import Kube
 import Loop
+import TestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(2))) @LoopActor struct KubectlNodeTests {
@@ -68,15 +69,16 @@ import Testing
 
     @Test func getWatchReceivesEvents() async throws {
         let harness = try Harness()
-        // Whether kubectl lists before or after the creates, each name is printed once: from the list or the watch.
-        async let watched = harness.kubectl(["get", "configmaps", "-w", "--request-timeout=3s", "-o", "name"])
-        for name in ["one", "two"] {
-            let manifest = try harness.file("\(name).yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \(name)\n")
-            let created = try await harness.kubectl(["create", "-f", manifest])
-            #expect(created.status == 0, "\(created)")
-        }
-        let result = try await watched
-        #expect(result.stdout.contains("configmap/one") && result.stdout.contains("configmap/two"), "\(result)")
+        let one = try harness.file("one.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n")
+        #expect(try await harness.kubectl(["create", "-f", one]).status == 0)
+        // kubectl lists (printing "one") and then watches: "two", created after that, can only come by the watch.
+        let watch = try BackgroundKubectl(harness, ["get", "configmaps", "-w", "-o", "name"])
+        #expect(await eventually(within: .seconds(30)) { watch.output.contains("configmap/one") })
+        let two = try harness.file("two.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: two\n")
+        #expect(try await harness.kubectl(["create", "-f", two]).status == 0)
+        #expect(await eventually(within: .seconds(30)) { watch.output.contains("configmap/two") }, "\(watch.output)")
+        watch.stop()
         await harness.stop()
     }
+
 }
