@@ -8,17 +8,6 @@ import Testing
 
 /// Requests replayed from the kube-apiserver 1.19 fixtures: where our answer differs, we are wrong.
 @Suite(.timeLimit(.minutes(2))) @LoopActor struct FixtureProtocolTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../../shared/fixtures/kube-apiserver-1.19").standardized.path
-
-    static func fixture(_ name: String) throws -> JSONValue {
-        try JSONValue(parsing: String(contentsOfFile: "\(fixtures)/\(name)", encoding: .utf8))
-    }
-
-    static func fixtureText(_ name: String) throws -> String {
-        try String(contentsOfFile: "\(fixtures)/\(name)", encoding: .utf8)
-    }
-
     /// A client that talks to the harness as the admin (bearer token).
     final class API {
         let client: HTTPClient
@@ -47,47 +36,47 @@ import Testing
     @Test func nodeErrorsMatchTheFixtures() async throws {
         let harness = try Harness()
         let api = try API(harness)
-        let node = try Self.fixtureText("02-nodes-01-create.req.json")
+        let node = try Fixtures.text("02-nodes-01-create.req.json")
         #expect(try await api.send(.post, "/api/v1/nodes", body: node).status == 201)
 
         let again = try await api.send(.post, "/api/v1/nodes", body: node)
         #expect(again.status == 409)
-        #expect(again.body == (try Self.fixture("02-nodes-12-create-again-409-alreadyexists.resp.json")))
+        #expect(again.body == (try Fixtures.json("02-nodes-12-create-again-409-alreadyexists.resp.json")))
 
         let missing = try await api.send(.get, "/api/v1/nodes/fx-no-such-node")
-        #expect(missing.body == (try Self.fixture("02-nodes-13-get-missing-404.resp.json")))
+        #expect(missing.body == (try Fixtures.json("02-nodes-13-get-missing-404.resp.json")))
 
-        let wrongKind = try await api.send(.post, "/api/v1/nodes", body: try Self.fixtureText("02-nodes-19-create-wrong-kind-400.req.json"))
-        #expect(wrongKind.body == (try Self.fixture("02-nodes-19-create-wrong-kind-400.resp.json")))
+        let wrongKind = try await api.send(.post, "/api/v1/nodes", body: try Fixtures.text("02-nodes-19-create-wrong-kind-400.req.json"))
+        #expect(wrongKind.body == (try Fixtures.json("02-nodes-19-create-wrong-kind-400.resp.json")))
 
-        let mismatch = try await api.send(.put, "/api/v1/nodes/fx-node-1", body: try Self.fixtureText("02-nodes-20-put-name-mismatch-400.req.json"))
-        #expect(mismatch.body == (try Self.fixture("02-nodes-20-put-name-mismatch-400.resp.json")))
+        let mismatch = try await api.send(.put, "/api/v1/nodes/fx-node-1", body: try Fixtures.text("02-nodes-20-put-name-mismatch-400.req.json"))
+        #expect(mismatch.body == (try Fixtures.json("02-nodes-20-put-name-mismatch-400.resp.json")))
 
         let plain = try await api.send(.patch, "/api/v1/nodes/fx-node-1", body: "x", contentType: "text/plain")
-        #expect(plain.body == (try Self.fixture("02-nodes-16-patch-unsupported-content-type-415.resp.json")))
+        #expect(plain.body == (try Fixtures.json("02-nodes-16-patch-unsupported-content-type-415.resp.json")))
         let json = try await api.send(.patch, "/api/v1/nodes/fx-node-1", body: "{}", contentType: "application/json")
-        #expect(json.body == (try Self.fixture("02-nodes-17-patch-content-type-application-json-415.resp.json")))
+        #expect(json.body == (try Fixtures.json("02-nodes-17-patch-content-type-application-json-415.resp.json")))
 
         let failedTest = try await api.send(
-            .patch, "/api/v1/nodes/fx-node-1", body: try Self.fixtureText("02-nodes-07-patch-jsonpatch-test-fails.req.json"),
+            .patch, "/api/v1/nodes/fx-node-1", body: try Fixtures.text("02-nodes-07-patch-jsonpatch-test-fails.req.json"),
             contentType: "application/json-patch+json")
-        #expect(failedTest.body == (try Self.fixture("02-nodes-07-patch-jsonpatch-test-fails.resp.json")))
+        #expect(failedTest.body == (try Fixtures.json("02-nodes-07-patch-jsonpatch-test-fails.resp.json")))
 
-        let badLabel = try await api.send(.post, "/api/v1/nodes", body: try Self.fixtureText("02-nodes-14-create-invalid-label-422.req.json"))
-        #expect(badLabel.body == (try Self.fixture("02-nodes-14-create-invalid-label-422.resp.json")))
-        let badName = try await api.send(.post, "/api/v1/nodes", body: try Self.fixtureText("02-nodes-15-create-invalid-name-and-taint-422.req.json"))
-        #expect(badName.body == (try Self.fixture("02-nodes-15-create-invalid-name-and-taint-422.resp.json")))
+        let badLabel = try await api.send(.post, "/api/v1/nodes", body: try Fixtures.text("02-nodes-14-create-invalid-label-422.req.json"))
+        #expect(badLabel.body == (try Fixtures.json("02-nodes-14-create-invalid-label-422.resp.json")))
+        let badName = try await api.send(.post, "/api/v1/nodes", body: try Fixtures.text("02-nodes-15-create-invalid-name-and-taint-422.req.json"))
+        #expect(badName.body == (try Fixtures.json("02-nodes-15-create-invalid-name-and-taint-422.resp.json")))
 
         let stale = try await api.send(.put, "/api/v1/nodes/fx-node-1", body: #"{"apiVersion":"v1","kind":"Node","metadata":{"name":"fx-node-1","resourceVersion":"1"}}"#)
-        #expect(stale.body == (try Self.fixture("02-nodes-09-put-stale-rv-409.resp.json")))
+        #expect(stale.body == (try Fixtures.json("02-nodes-09-put-stale-rv-409.resp.json")))
         await harness.stop()
     }
 
     @Test func aCreatedNodeIsStoredAsTheApiserverStoresIt() async throws {
         let harness = try Harness()
         let api = try API(harness)
-        let created = try await api.send(.post, "/api/v1/nodes", body: try Self.fixtureText("02-nodes-01-create.req.json"))
-        let expected = try Self.fixture("02-nodes-01-create.resp.json")
+        let created = try await api.send(.post, "/api/v1/nodes", body: try Fixtures.text("02-nodes-01-create.req.json"))
+        let expected = try Fixtures.json("02-nodes-01-create.resp.json")
         var ours = created.body
         var theirs = expected
         for volatile in ["uid", "resourceVersion", "creationTimestamp", "managedFields"] {
@@ -105,10 +94,10 @@ import Testing
     @Test func podDefaultsMatchTheFixture() async throws {
         let harness = try Harness()
         let api = try API(harness)
-        _ = try await api.send(.post, "/api/v1/namespaces", body: try Self.fixtureText("04-pods-00-create-namespace.req.json"))
-        let created = try await api.send(.post, "/api/v1/namespaces/fx/pods", body: try Self.fixtureText("04-pods-01-create.req.json"))
+        _ = try await api.send(.post, "/api/v1/namespaces", body: try Fixtures.text("04-pods-00-create-namespace.req.json"))
+        let created = try await api.send(.post, "/api/v1/namespaces/fx/pods", body: try Fixtures.text("04-pods-01-create.req.json"))
         #expect(created.status == 201, "\(created.text)")
-        let expected = try Self.fixture("04-pods-01-create.resp.json")
+        let expected = try Fixtures.json("04-pods-01-create.resp.json")
         let token = created.body["spec"]?["volumes"]?[0]?["name"]?.stringValue ?? ""
         #expect(token.hasPrefix("default-token-"))
         let theirToken = expected["spec"]?["volumes"]?[0]?["name"]?.stringValue ?? ""
@@ -123,15 +112,15 @@ import Testing
         let harness = try Harness { $0.watchWindow = 4 }
         let api = try API(harness)
         let field = try await api.send(.get, "/api/v1/namespaces/default/pods?fieldSelector=spec.foo%3Dbar")
-        #expect(field.body == (try Self.fixture("06-list-06-pods-fieldselector-unsupported-400.resp.json")))
+        #expect(field.body == (try Fixtures.json("06-list-06-pods-fieldselector-unsupported-400.resp.json")))
         let label = try await api.send(.get, "/api/v1/namespaces/default/pods?labelSelector=app%20in%20%28x")
-        #expect(label.body == (try Self.fixture("06-list-07-pods-labelselector-invalid-400.resp.json")))
+        #expect(label.body == (try Fixtures.json("06-list-07-pods-labelselector-invalid-400.resp.json")))
         let match = try await api.send(.get, "/api/v1/namespaces/default/pods?resourceVersionMatch=Exact")
-        #expect(match.body == (try Self.fixture("06-list-19-rvmatch-without-rv-422.resp.json")))
+        #expect(match.body == (try Fixtures.json("06-list-19-rvmatch-without-rv-422.resp.json")))
 
         let tooOld = try await api.send(.get, "/api/v1/pods?watch=true&resourceVersion=1&allowWatchBookmarks=true&timeoutSeconds=10")
         let line = try JSONValue(parsing: tooOld.text)
-        let expected = try JSONValue(parsing: Self.fixtureText("05-watch-03-pods-rv1-too-old.stream.jsonl"))
+        let expected = try JSONValue(parsing: Fixtures.text("05-watch-03-pods-rv1-too-old.stream.jsonl"))
         #expect(line["type"] == expected["type"])
         #expect(line["object"]?["reason"] == "Expired")
         #expect(line["object"]?["code"] == 410)
@@ -142,21 +131,21 @@ import Testing
     @Test func leasesTakeOnlySixDigitMicroTimes() async throws {
         let harness = try Harness()
         let api = try API(harness)
-        let lease = try Self.fixtureText("03-leases-01-create.req.json")
+        let lease = try Fixtures.text("03-leases-01-create.req.json")
         let created = try await api.send(.post, "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", body: lease)
         #expect(created.status == 201, "\(created.text)")
         for (name, cut) in [("03-leases-04-put-renewtime-no-fraction-400", "cannot parse \"Z\""), ("03-leases-05-put-renewtime-3-digits-400", "cannot parse \".123Z\"")] {
-            var body = try JSONValue(parsing: Self.fixtureText("\(name).req.json"))
+            var body = try JSONValue(parsing: Fixtures.text("\(name).req.json"))
             body["metadata"]?["resourceVersion"] = nil
             body["metadata"]?["uid"] = nil
             let answer = try await api.send(.put, "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/fx-node-1", body: body.text)
-            let expected = try Self.fixture("\(name).resp.json")
+            let expected = try Fixtures.json("\(name).resp.json")
             #expect(answer.status == 400)
             #expect(answer.body["reason"] == expected["reason"])
             let prefix = expected["message"]?.stringValue?.components(separatedBy: cut).first ?? "?"
             #expect(answer.body["message"]?.stringValue?.hasPrefix(prefix) == true, "\(answer.text) vs \(prefix)")
         }
-        var offset = try JSONValue(parsing: Self.fixtureText("03-leases-07-put-renewtime-offset.req.json"))
+        var offset = try JSONValue(parsing: Fixtures.text("03-leases-07-put-renewtime-offset.req.json"))
         offset["metadata"]?["resourceVersion"] = nil
         offset["metadata"]?["uid"] = nil
         let converted = try await api.send(.put, "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/fx-node-1", body: offset.text)

@@ -117,7 +117,7 @@ final class TestWebhook {
 }
 
 /// The capture's fixtures (`../shared/fixtures` from the package root).
-enum WebhookFixtures {
+enum Fixtures {
     static let directory = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("shared/fixtures/kube-apiserver-1.19")
@@ -125,6 +125,8 @@ enum WebhookFixtures {
     static func bytes(_ name: String) throws -> [UInt8] { Array(try Data(contentsOf: directory.appendingPathComponent(name))) }
 
     static func json(_ name: String) throws -> JSONValue { try JSONValue(parsing: bytes(name)) }
+
+    static func text(_ name: String) throws -> String { String(decoding: try bytes(name), as: UTF8.self) }
 }
 
 extension Harness {

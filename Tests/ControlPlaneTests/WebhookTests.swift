@@ -91,7 +91,7 @@ import Testing
         try #require(calls.count == 1)
         Self.expectHeaders(calls[0], path: "/ok?timeout=1s")
         let review = calls[0].review
-        Self.expectShape(review, like: try WebhookFixtures.json("08-admission-12-review-request-deny-case.webhook-received.json"))
+        Self.expectShape(review, like: try Fixtures.json("08-admission-12-review-request-deny-case.webhook-received.json"))
         #expect(review["request"]?["name"] == "p-ok")
         #expect(review["request"]?["dryRun"] == false)
         #expect(review["request"]?["userInfo"] == [
@@ -103,14 +103,14 @@ import Testing
 
         // The capture's own request to a v1beta1-only webhook gets a v1beta1 review.
         let beta = try await harness.post(
-            "/api/v1/namespaces/fx-wh/pods", try WebhookFixtures.bytes("08-admission-05-pod-create-v1beta1-only-webhook.req.json"))
+            "/api/v1/namespaces/fx-wh/pods", try Fixtures.bytes("08-admission-05-pod-create-v1beta1-only-webhook.req.json"))
         #expect(beta.status == 201)
-        let betaFixture = try WebhookFixtures.json("08-admission-05-pod-create-v1beta1-only-webhook.resp.json")
+        let betaFixture = try Fixtures.json("08-admission-05-pod-create-v1beta1-only-webhook.resp.json")
         #expect(beta.body["metadata"]?["annotations"] == betaFixture["metadata"]?["annotations"])
         let betaCalls = webhook.calls("v1beta1")
         try #require(betaCalls.count == 1)
         Self.expectHeaders(betaCalls[0], path: "/v1beta1?timeout=1s")
-        let betaExpected = try WebhookFixtures.json("08-admission-06-review-v1beta1-request.webhook-received.json")
+        let betaExpected = try Fixtures.json("08-admission-06-review-v1beta1-request.webhook-received.json")
         Self.expectShape(betaCalls[0].review, like: betaExpected)
         for key in ["name", "dryRun", "options"] {
             #expect(betaCalls[0].review["request"]?[key] == betaExpected["request"]?[key], "request.\(key)")
@@ -186,8 +186,8 @@ import Testing
              "08-admission-11-pod-create-timeout-failurePolicy-Fail.resp.json", 500),
         ]
         for (request, response, code) in cases {
-            let answer = try await harness.post("/api/v1/namespaces/fx-wh/pods", try WebhookFixtures.bytes(request))
-            let text = String(decoding: try WebhookFixtures.bytes(response), as: UTF8.self)
+            let answer = try await harness.post("/api/v1/namespaces/fx-wh/pods", try Fixtures.bytes(request))
+            let text = String(decoding: try Fixtures.bytes(response), as: UTF8.self)
                 .replacing("https://127.0.0.1:9444/slow?timeout=2s", with: webhook.url("slow") + "?timeout=1s")
             #expect(answer.status == code, "\(request)")
             #expect(answer.body == (try JSONValue(parsing: text)), "\(request)")
@@ -238,12 +238,12 @@ import Testing
 
         // The capture's dry-run request: options exactly as captured.
         let raw = try await harness.post(
-            "/api/v1/namespaces/fx-wh/pods?dryRun=All", try WebhookFixtures.bytes("08-admission-13-pod-create-dryrun.req.json"))
+            "/api/v1/namespaces/fx-wh/pods?dryRun=All", try Fixtures.bytes("08-admission-13-pod-create-dryrun.req.json"))
         #expect(raw.status == 201)
         #expect(raw.body["metadata"]?["annotations"] == ["fx-webhook/mutated": "ok"])
         #expect(raw.body["metadata"]?["resourceVersion"] == nil)
         try #require(webhook.calls("ok").count == 2)
-        let expected = try WebhookFixtures.json("08-admission-13-review-request-dryrun.webhook-received.json")
+        let expected = try Fixtures.json("08-admission-13-review-request-dryrun.webhook-received.json")
         Self.expectShape(webhook.calls("ok")[1].review, like: expected)
         #expect(webhook.calls("ok")[1].review["request"]?["options"] == expected["request"]?["options"])
         #expect(webhook.calls("ok")[1].review["request"]?["dryRun"] == true)
@@ -285,6 +285,35 @@ import Testing
         #expect(webhook.calls("untrusted").isEmpty)
         let pods = try await harness.kubectl(["get", "pods", "-n", "fx-wh", "-o", "name"])
         #expect(pods.stdout == "pod/p-refused-ignore\n", "\(pods)")
+        await webhook.stop()
+        await harness.stop()
+    }
+}
+
+@Suite(.timeLimit(.minutes(2))) @LoopActor struct ControllerAdmissionTests {
+    /// Fixtures 08-admission-02..04: a Deployment's pods reach the webhook from the ReplicaSet controller.
+    @Test func podsAControllerCreatesGoThroughTheWebhook() async throws {
+        let webhook = try TestWebhook()
+        let harness = try await WebhookTests.setUp(webhook, [webhook.hook("ok.fx.example.com", scenario: "ok", objectLabel: "ok")])
+        let created = try await harness.kubectl([
+            "apply", "-f", try harness.file("deployment.json", try Fixtures.json("08-admission-02-create-deployment.req.json").text),
+        ])
+        #expect(created.status == 0, "\(created)")
+        let replicas = try await harness.kubectl(["get", "deployment", "-n", "fx-wh", "-o", "jsonpath={.items[0].spec.replicas}"])
+        let wanted = Int(replicas.stdout) ?? 1
+        let annotated = try await harness.kubectl([
+            "wait", "-n", "fx-wh", "--for=jsonpath={.metadata.annotations.fx-webhook/mutated}=ok", "pods", "--all", "--timeout=20s",
+        ])
+        #expect(annotated.status == 0, "\(annotated)")
+        let calls = webhook.calls("ok")
+        #expect(calls.count == wanted)
+        let fixture = try Fixtures.json("08-admission-04-review-v1-request-from-replicaset-pod.webhook-received.json")
+        if let review = calls.first?.review {
+            WebhookTests.expectShape(review, like: fixture)
+            #expect(review["request"]?["name"] == nil)
+            #expect(review["request"]?["userInfo"]?["username"] == "system:serviceaccount:kube-system:replicaset-controller")
+            #expect(review["request"]?["object"]?["metadata"]?["generateName"] != nil)
+        }
         await webhook.stop()
         await harness.stop()
     }

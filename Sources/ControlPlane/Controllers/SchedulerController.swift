@@ -95,7 +95,9 @@ final class SchedulerController {
             case .unschedulable(let message):
                 unschedulable.insert(key)
                 if setScheduledCondition(key, status: "False", reason: "Unschedulable", message: message) {
-                    recordFailure(object, message: message)
+                    server.recordEvent(
+                        about: object, reason: "FailedScheduling", message: message, type: "Warning",
+                        component: "default-scheduler")
                 }
             }
         }
@@ -123,25 +125,6 @@ final class SchedulerController {
             pod["status"]?["conditions"] = .array(conditions)
         }
         return changed
-    }
-
-    private func recordFailure(_ pod: JSONValue, message: String) {
-        let namespace = pod["metadata"]?["namespace"]?.stringValue ?? "default"
-        let name = pod["metadata"]?["name"]?.stringValue ?? ""
-        let now = server.configuration.now().rfc3339
-        server.createInternal("events", [
-            "kind": "Event", "apiVersion": "v1",
-            "metadata": ["generateName": .string(name + "."), "namespace": .string(namespace)],
-            "involvedObject": [
-                "kind": "Pod", "namespace": .string(namespace), "name": .string(name),
-                "uid": pod["metadata"]?["uid"] ?? .null, "apiVersion": "v1",
-                "resourceVersion": pod["metadata"]?["resourceVersion"] ?? .null,
-            ],
-            "reason": "FailedScheduling", "message": .string(message),
-            "source": ["component": "default-scheduler"],
-            "firstTimestamp": .string(now), "lastTimestamp": .string(now), "count": 1, "type": "Warning",
-            "reportingComponent": "", "reportingInstance": "",
-        ])
     }
 
     /// The parts of a pod scheduling reads: decoding only these is several times cheaper than the

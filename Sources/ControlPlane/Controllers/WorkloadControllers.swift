@@ -7,7 +7,13 @@ import Loop
 final class WorkloadControllers {
     unowned let server: APIServer
 
+    /// Pod creates sent through admission and not yet answered, per owner uid: counted as pods so a
+    /// reconcile meanwhile does not create them twice (client-go's controller expectations).
+    private var inFlight: [String: Int] = [:]
+
     init(server: APIServer) { self.server = server }
+
+    private func inFlight(_ owner: JSONValue) -> Int { inFlight[owner["metadata"]?["uid"]?.stringValue ?? ""] ?? 0 }
 
     static func storageKey(ownerKind: String) -> String? {
         switch ownerKind {
@@ -23,8 +29,9 @@ final class WorkloadControllers {
         guard let set = server.store.get("apps/replicasets", key), set["metadata"]?["deletionTimestamp"] == nil else { return }
         let wanted = Int(set["spec"]?["replicas"]?.int64Value ?? 1)
         var pods = ownedPods(set)
-        if pods.count < wanted {
-            for _ in pods.count..<wanted { createPod(owner: set, kind: "ReplicaSet", apiVersion: "apps/v1") }
+        let expected = pods.count + inFlight(set)
+        if expected < wanted {
+            for _ in expected..<wanted { createPod(owner: set, kind: "ReplicaSet", apiVersion: "apps/v1") }
         } else if pods.count > wanted {
             // Unassigned first, then not ready, then the newest.
             let victims = pods.sorted { a, b in deletionRank(a.value) < deletionRank(b.value) }.prefix(pods.count - wanted)
@@ -73,7 +80,33 @@ final class WorkloadControllers {
             "apiVersion": .string(apiVersion), "kind": .string(kind), "name": .string(name),
             "uid": owner["metadata"]?["uid"] ?? .null, "controller": true, "blockOwnerDeletion": true,
         ]]
-        server.createInternal("pods", ["kind": "Pod", "apiVersion": "v1", "metadata": metadata, "spec": template["spec"] ?? .object([:])])
+        let pod: JSONValue = ["kind": "Pod", "apiVersion": "v1", "metadata": metadata, "spec": template["spec"] ?? .object([:])]
+        guard server.hasMutatingWebhooks else {
+            server.createInternal("pods", pod)
+            return
+        }
+        // Through mutating admission, as the controller's service account, like kube-controller-manager's creates.
+        let uid = owner["metadata"]?["uid"]?.stringValue ?? ""
+        let controller = kind == "Job" ? "job-controller" : "replicaset-controller"
+        let storageKey = Self.storageKey(ownerKind: kind) ?? ""
+        let ownerKey = ObjectKey(namespace: owner["metadata"]?["namespace"]?.stringValue ?? "", name: name)
+        inFlight[uid, default: 0] += 1
+        Task { @LoopActor [server] in
+            let identity = Identity(
+                user: "system:serviceaccount:kube-system:\(controller)",
+                groups: ["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"])
+            let failure = await server.createAdmitted(pod, as: identity)
+            self.inFlight[uid, default: 1] -= 1
+            guard let failure else { return }
+            server.recordEvent(
+                about: owner, reason: "FailedCreate", message: "Error creating: \(failure.message)", type: "Warning",
+                component: controller)
+            // Try again a little later, as the controller's rate-limited queue would.
+            server.configuration.clock.schedule(after: .seconds(1)) { [server] in
+                server.controllers.observe(
+                    server.registry.types.first { $0.storageKey == storageKey }!, key: ownerKey, old: nil, new: nil)
+            }
+        }
     }
 
     // MARK: Deployment
@@ -216,7 +249,7 @@ final class WorkloadControllers {
                 "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit",
             ]
         } else {
-            let wanted = min(parallelism, completions - succeeded) - Int64(active.count)
+            let wanted = min(parallelism, completions - succeeded) - Int64(active.count + inFlight(job))
             let uid = job["metadata"]?["uid"]?.stringValue ?? ""
             for _ in 0..<max(0, wanted) {
                 createPod(owner: job, kind: "Job", apiVersion: "batch/v1", extraLabels: ["controller-uid": uid, "job-name": key.name])

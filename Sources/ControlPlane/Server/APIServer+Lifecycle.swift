@@ -1,3 +1,4 @@
+import HTTP
 import Foundation
 import Kube
 import Loop
@@ -41,6 +42,51 @@ extension APIServer {
         let stored = store.put(type.storageKey, key, object)
         afterWrite(type, key: key, old: nil, new: stored)
         return stored
+    }
+
+    /// A core/v1 Event about `object`, as the controllers and the scheduler record them.
+    func recordEvent(about object: JSONValue, reason: String, message: String, type: String, component: String) {
+        let namespace = object["metadata"]?["namespace"]?.stringValue ?? "default"
+        let name = object["metadata"]?["name"]?.stringValue ?? ""
+        let now = configuration.now().rfc3339
+        createInternal("events", [
+            "kind": "Event", "apiVersion": "v1",
+            "metadata": ["generateName": .string(name + "."), "namespace": .string(namespace)],
+            "involvedObject": [
+                "kind": object["kind"] ?? .null, "namespace": .string(namespace), "name": .string(name),
+                "uid": object["metadata"]?["uid"] ?? .null, "apiVersion": object["apiVersion"] ?? .null,
+                "resourceVersion": object["metadata"]?["resourceVersion"] ?? .null,
+            ],
+            "reason": .string(reason), "message": .string(message), "source": ["component": .string(component)],
+            "firstTimestamp": .string(now), "lastTimestamp": .string(now), "count": 1, "type": .string(type),
+            "reportingComponent": "", "reportingInstance": "",
+        ])
+    }
+
+    /// Whether any mutating webhook is configured (controllers then create through admission).
+    var hasMutatingWebhooks: Bool { store.count(Self.mutatingWebhookConfigurations) > 0 }
+
+    /// Creates a pod on a controller's behalf through mutating admission, as `identity`; returns
+    /// the error that stopped it, or nil once stored.
+    func createAdmitted(_ pod: JSONValue, as identity: Identity) async -> APIError? {
+        let pods = registry.lookup(group: "", version: "v1", resource: "pods")!
+        let namespace = pod["metadata"]?["namespace"]?.stringValue ?? ""
+        let path = pods.path(namespace: namespace)
+        var object = pod
+        Strategy.prepareForCreate(&object, pods)
+        PodDefaults.apply(to: &object, tokenSecret: tokenSecretName(namespace: namespace, pod: object))
+        object["metadata"]?["creationTimestamp"] = .null
+        let context = RequestContext(
+            request: HTTPRequest(method: .post, target: path), info: RequestInfo(path: path[...])!, type: pods, verb: "create",
+            query: QueryParameters(), identity: identity)
+        do {
+            var admitted = try await admit(object, old: nil, operation: "CREATE", context: context)
+            admitted["metadata"]?["creationTimestamp"] = nil
+            guard createInternal("pods", admitted) != nil else { return APIError.alreadyExists(pods, "") }
+            return nil
+        } catch {
+            return error
+        }
     }
 
     /// Changes a stored object on the server's own behalf; nothing is written when `change` leaves it as it was.
