@@ -318,3 +318,33 @@ import Testing
         await harness.stop()
     }
 }
+
+@Suite(.timeLimit(.minutes(2))) @LoopActor struct ValidatingWebhookTests {
+    @Test func aValidatingWebhookSeesTheMutatedObjectAndMayDeny() async throws {
+        let webhook = try TestWebhook()
+        let harness = try await WebhookTests.setUp(webhook, [webhook.hook("ok.fx.example.com", scenario: "ok", objectLabel: "ok")])
+        var validating = TestWebhook.configuration([
+            webhook.hook("deny.fx.example.com", scenario: "deny", objectLabel: "deny"),
+            webhook.hook("look.fx.example.com", scenario: "ok", objectLabel: "ok"),
+        ])
+        validating["kind"] = "ValidatingWebhookConfiguration"
+        validating["metadata"] = ["name": "fx-validating"]
+        let configured = try await harness.kubectl(["apply", "-f", try harness.file("validating.json", validating.text)])
+        #expect(configured.status == 0, "\(configured)")
+
+        let denied = try await harness.kubectl(["apply", "-f", try harness.file("p1.json", WebhookTests.pod("p1", label: "deny").text)])
+        #expect(denied.status != 0)
+        #expect(denied.stderr.contains("admission webhook \"deny.fx.example.com\" denied the request"), "\(denied)")
+
+        let allowed = try await harness.kubectl(["apply", "-f", try harness.file("p2.json", WebhookTests.pod("p2", label: "ok").text)])
+        #expect(allowed.status == 0, "\(allowed)")
+        // The mutating call first, then the validating one, which sees the mutation but cannot patch.
+        let calls = webhook.calls("ok")
+        #expect(calls.count == 2)
+        #expect(calls.last?.review["request"]?["object"]?["metadata"]?["annotations"]?["fx-webhook/mutated"] == "ok")
+        let stored = try await WebhookTests.get(harness, "p2")
+        #expect(stored["metadata"]?["annotations"]?["fx-webhook/mutated"] == "ok")
+        await webhook.stop()
+        await harness.stop()
+    }
+}

@@ -1,12 +1,15 @@
 import Foundation
 import Kube
 
-/// MutatingAdmissionWebhook: every MutatingWebhookConfiguration (in name order, then webhooks in
-/// list order) whose rules and selectors match a write gets an AdmissionReview and may deny it or
-/// patch the object. Each webhook is called once (`reinvocationPolicy: IfNeeded` is not honoured)
-/// and `matchPolicy` is treated as Exact.
+/// MutatingAdmissionWebhook, then ValidatingAdmissionWebhook: every MutatingWebhookConfiguration
+/// (in name order, then webhooks in list order) whose rules and selectors match a write gets an
+/// AdmissionReview and may deny it or patch the object; then every matching validating webhook sees
+/// the result and may deny it (one after the other here, where the apiserver calls them in
+/// parallel). Each webhook is called once (`reinvocationPolicy: IfNeeded` is not honoured) and
+/// `matchPolicy` is treated as Exact.
 extension APIServer {
     static let mutatingWebhookConfigurations = "admissionregistration.k8s.io/mutatingwebhookconfigurations"
+    static let validatingWebhookConfigurations = "admissionregistration.k8s.io/validatingwebhookconfigurations"
 
     /// Runs the mutating webhooks over `object` (`old` for UPDATE/DELETE) and returns the object
     /// they leave; throws the apiserver's error for a denial, a failed call under
@@ -16,21 +19,25 @@ extension APIServer {
     {
         // Webhook configurations themselves are never sent to webhooks (a bad one could not be fixed).
         guard context.type.group != "admissionregistration.k8s.io" else { return object }
-        let configurations = store.list(Self.mutatingWebhookConfigurations, namespace: nil)
-        guard !configurations.isEmpty else { return object }
+        let mutating = store.list(Self.mutatingWebhookConfigurations, namespace: nil)
+        let validating = store.list(Self.validatingWebhookConfigurations, namespace: nil)
+        guard !mutating.isEmpty || !validating.isEmpty else { return object }
         var request = AdmissionAttributes(operation: operation, object: object, oldObject: old, context: context)
         var namespaceLabels: [String: String]?
-        for (_, configuration) in configurations {
-            let version = configuration["apiVersion"]?.stringValue ?? "admissionregistration.k8s.io/v1"
-            for entry in configuration["webhooks"]?.arrayValue ?? [] {
-                let hook = MutatingWebhook(entry, configurationVersion: version)
-                guard hook.matchesRules(request) else { continue }
-                if hook.needsNamespaceLabels(request) {
-                    if namespaceLabels == nil { namespaceLabels = try self.namespaceLabels(request) }
-                    guard hook.matchesNamespace(labels: namespaceLabels ?? [:]) else { continue }
+        for (configurations, mutates) in [(mutating, true), (validating, false)] {
+            for (_, configuration) in configurations {
+                let version = configuration["apiVersion"]?.stringValue ?? "admissionregistration.k8s.io/v1"
+                for entry in configuration["webhooks"]?.arrayValue ?? [] {
+                    let hook = MutatingWebhook(entry, configurationVersion: version)
+                    guard hook.matchesRules(request) else { continue }
+                    if hook.needsNamespaceLabels(request) {
+                        if namespaceLabels == nil { namespaceLabels = try self.namespaceLabels(request) }
+                        guard hook.matchesNamespace(labels: namespaceLabels ?? [:]) else { continue }
+                    }
+                    guard hook.matchesObject(request) else { continue }
+                    let result = try await call(hook, request, applyingPatch: mutates)
+                    if mutates { request.object = result }
                 }
-                guard hook.matchesObject(request) else { continue }
-                request.object = try await call(hook, request)
             }
         }
         return request.object ?? object
@@ -52,12 +59,14 @@ extension APIServer {
     }
 
     /// One webhook: the object it leaves (unchanged when skipped under `failurePolicy: Ignore`).
-    private func call(_ hook: MutatingWebhook, _ request: AdmissionAttributes) async throws(APIError) -> JSONValue? {
+    private func call(_ hook: MutatingWebhook, _ request: AdmissionAttributes, applyingPatch: Bool) async throws(APIError)
+        -> JSONValue?
+    {
         if request.dryRun, hook.sideEffects != "None", hook.sideEffects != "NoneOnDryRun" {
             throw APIError.badRequest("admission webhook \"\(hook.name)\" does not support dry run")
         }
         do {
-            return try await invoke(hook, request)
+            return try await invoke(hook, request, applyingPatch: applyingPatch)
         } catch {
             switch error {
             case .call(let reason):
@@ -71,7 +80,10 @@ extension APIServer {
         }
     }
 
-    private func invoke(_ hook: MutatingWebhook, _ request: AdmissionAttributes) async throws(WebhookFailure) -> JSONValue? {
+    /// A validating webhook's patch is not applied.
+    private func invoke(_ hook: MutatingWebhook, _ request: AdmissionAttributes, applyingPatch: Bool) async throws(WebhookFailure)
+        -> JSONValue?
+    {
         guard let version = hook.reviewVersion else {
             throw .call("could not create admission objects: webhook does not accept known AdmissionReview versions")
         }
@@ -81,7 +93,7 @@ extension APIServer {
         guard response["allowed"]?.boolValue == true else {
             throw .rejection(Self.rejection(by: hook.name, status: response["status"]))
         }
-        guard let encoded = response["patch"]?.stringValue, !encoded.isEmpty else { return request.object }
+        guard applyingPatch, let encoded = response["patch"]?.stringValue, !encoded.isEmpty else { return request.object }
         guard let data = Data(base64Encoded: encoded) else {
             let position = encoded.utf8.firstIndex { !Self.base64Alphabet.contains($0) }
                 .map { encoded.utf8.distance(from: encoded.utf8.startIndex, to: $0) } ?? encoded.utf8.count

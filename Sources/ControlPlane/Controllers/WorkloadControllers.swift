@@ -81,7 +81,7 @@ final class WorkloadControllers {
             "uid": owner["metadata"]?["uid"] ?? .null, "controller": true, "blockOwnerDeletion": true,
         ]]
         let pod: JSONValue = ["kind": "Pod", "apiVersion": "v1", "metadata": metadata, "spec": template["spec"] ?? .object([:])]
-        guard server.hasMutatingWebhooks else {
+        guard server.hasAdmissionWebhooks else {
             server.createInternal("pods", pod)
             return
         }

@@ -63,8 +63,10 @@ extension APIServer {
         ])
     }
 
-    /// Whether any mutating webhook is configured (controllers then create through admission).
-    var hasMutatingWebhooks: Bool { store.count(Self.mutatingWebhookConfigurations) > 0 }
+    /// Whether any admission webhook is configured (controllers then create through admission).
+    var hasAdmissionWebhooks: Bool {
+        store.count(Self.mutatingWebhookConfigurations) + store.count(Self.validatingWebhookConfigurations) > 0
+    }
 
     /// Creates a pod on a controller's behalf through mutating admission, as `identity`; returns
     /// the error that stopped it, or nil once stored.
