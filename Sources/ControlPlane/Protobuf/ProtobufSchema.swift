@@ -120,6 +120,17 @@ enum ProtobufSchemas {
         return kinds["\(apiVersion)/\(kind)"]
     }
 
+    /// type, status, lastProbeTime, lastTransitionTime, reason, message: the conditions of pods,
+    /// jobs and claims share one layout.
+    static let probedCondition: ProtobufMessage = [
+        F(1, "type", .string, .kept),
+        F(2, "status", .string, .kept),
+        F(3, "lastProbeTime", .time),
+        F(4, "lastTransitionTime", .time),
+        F(5, "reason", .string),
+        F(6, "message", .string),
+    ]
+
     /// metadata = 1, spec = 2, status = 3: the shape of most top-level objects.
     static func object(spec: String, status: String) -> ProtobufMessage {
         [F(1, "metadata", .message("ObjectMeta")), F(2, "spec", .message(spec)), F(3, "status", .message(status))]

@@ -58,14 +58,7 @@ extension ProtobufSchemas {
             F(8, "uncountedTerminatedPods", .message("UncountedTerminatedPods")),
             F(9, "ready", .int32, .kept),
         ],
-        "JobCondition": [
-            F(1, "type", .string, .kept),
-            F(2, "status", .string, .kept),
-            F(3, "lastProbeTime", .time),
-            F(4, "lastTransitionTime", .time),
-            F(5, "reason", .string),
-            F(6, "message", .string),
-        ],
+        "JobCondition": probedCondition,
         "UncountedTerminatedPods": [
             F(1, "succeeded", .repeated(.string)),
             F(2, "failed", .repeated(.string)),

@@ -20,14 +20,7 @@ extension ProtobufSchemas {
             F(14, "resize", .string),
             F(15, "resourceClaimStatuses", .repeated(.message("PodResourceClaimStatus"))),
         ],
-        "PodCondition": [
-            F(1, "type", .string, .kept),
-            F(2, "status", .string, .kept),
-            F(3, "lastProbeTime", .time),
-            F(4, "lastTransitionTime", .time),
-            F(5, "reason", .string),
-            F(6, "message", .string),
-        ],
+        "PodCondition": probedCondition,
         "HostIP": [
             F(1, "ip", .string, .kept),
         ],
@@ -107,14 +100,7 @@ extension ProtobufSchemas {
             F(8, "currentVolumeAttributesClassName", .string, .kept),
             F(9, "modifyVolumeStatus", .message("ModifyVolumeStatus")),
         ],
-        "PersistentVolumeClaimCondition": [
-            F(1, "type", .string, .kept),
-            F(2, "status", .string, .kept),
-            F(3, "lastProbeTime", .time),
-            F(4, "lastTransitionTime", .time),
-            F(5, "reason", .string),
-            F(6, "message", .string),
-        ],
+        "PersistentVolumeClaimCondition": probedCondition,
         "ModifyVolumeStatus": [
             F(1, "targetVolumeAttributesClassName", .string),
             F(2, "status", .string, .kept),
