@@ -153,3 +153,31 @@ import Testing
         await harness.stop()
     }
 }
+
+@Suite(.timeLimit(.minutes(2))) @LoopActor struct EventsAPITests {
+    /// Fixtures 07-events-07/08/09: one object, written through events.k8s.io, read through both APIs.
+    @Test func eventsK8sIoEventsAreCoreEvents() async throws {
+        let harness = try Harness()
+        let api = try FixtureProtocolTests.API(harness)
+        _ = try await api.send(.post, "/api/v1/namespaces", body: #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"fx"}}"#)
+        let created = try await api.send(
+            .post, "/apis/events.k8s.io/v1/namespaces/fx/events", body: try Fixtures.text("07-events-07-create-events.k8s.io-v1.req.json"))
+        #expect(created.status == 201, "\(created.text)")
+        func comparable(_ value: JSONValue) -> JSONValue {
+            var value = value
+            for key in ["uid", "resourceVersion", "creationTimestamp", "managedFields"] { value["metadata"]?[key] = nil }
+            return value
+        }
+        #expect(comparable(created.body) == comparable(try Fixtures.json("07-events-07-create-events.k8s.io-v1.resp.json")))
+        #expect(created.body.objectValue?.keys == (try Fixtures.json("07-events-07-create-events.k8s.io-v1.resp.json")).objectValue?.keys)
+
+        let core = try await api.send(.get, "/api/v1/namespaces/fx/events/fx-pod-pdb.18ea45864346a400")
+        #expect(comparable(core.body) == comparable(try Fixtures.json("07-events-08-get-events.k8s.io-event-via-core-v1.resp.json")))
+
+        let missing = try await api.send(
+            .post, "/apis/events.k8s.io/v1/namespaces/fx/events",
+            body: try Fixtures.text("07-events-09-create-events.k8s.io-v1-missing-eventtime-422.req.json"))
+        #expect(missing.body == (try Fixtures.json("07-events-09-create-events.k8s.io-v1-missing-eventtime-422.resp.json")))
+        await harness.stop()
+    }
+}

@@ -41,6 +41,10 @@ enum BuiltinResources {
     }
 
     private static let others: [ResourceType] = [
+        // The same objects as core events, under other field names (EventConversion).
+        ResourceType(
+            group: "events.k8s.io", version: "v1", resource: "events", kind: "Event", namespaced: true, shortNames: ["ev"],
+            storageKey: "events"),
         ResourceType(
             group: "authentication.k8s.io", version: "v1", resource: "tokenreviews", kind: "TokenReview", namespaced: false,
             verbs: ["create"]),

@@ -22,7 +22,7 @@ public struct ResourceType: Sendable, Hashable {
     public init(
         group: String, version: String, resource: String, kind: String, namespaced: Bool,
         shortNames: [String] = [], categories: [String] = [], subresources: Set<String> = [],
-        verbs: [String] = ResourceType.allVerbs, isCustom: Bool = false
+        verbs: [String] = ResourceType.allVerbs, isCustom: Bool = false, storageKey: String? = nil
     ) {
         self.group = group
         self.version = version
@@ -33,7 +33,7 @@ public struct ResourceType: Sendable, Hashable {
         self.categories = categories
         self.subresources = subresources
         self.verbs = verbs
-        self.storageKey = group.isEmpty ? resource : "\(group)/\(resource)"
+        self.storageKey = storageKey ?? (group.isEmpty ? resource : "\(group)/\(resource)")
         self.isCustom = isCustom
     }
 

@@ -20,7 +20,9 @@ extension APIServer {
     /// What the server sets on every new object: selfLink, uid, creationTimestamp, generation.
     func stampNew(_ metadata: inout JSONValue, _ type: ResourceType, name: String) {
         let namespace = metadata["namespace"]?.stringValue
-        metadata["selfLink"] = .string(type.path(namespace: type.namespaced ? namespace : nil) + "/" + name)
+        // Stored objects carry their storage form's selfLink (events.k8s.io Events are core Events).
+        let collection = type.storageKey == "events" ? "/api/v1/namespaces/\(namespace ?? "")/events" : type.path(namespace: type.namespaced ? namespace : nil)
+        metadata["selfLink"] = .string(collection + "/" + name)
         metadata["uid"] = .string(ObjectMetaRules.newUID())
         metadata["creationTimestamp"] = .string(configuration.now().rfc3339)
         if Strategy.tracksGeneration(type) { metadata["generation"] = 1 }

@@ -72,7 +72,7 @@ extension APIServer {
         }
         let list: JSONValue = [
             "kind": .string(type.kind + "List"), "apiVersion": .string(type.groupVersion), "metadata": metadata,
-            "items": .array(items.map { type.isCustom ? $0.served(as: type.groupVersion) : $0.droppingTypeMeta }),
+            "items": .array(items.map { type.isCustom ? $0.served(as: type.groupVersion) : $0.served(as: type.groupVersion).droppingTypeMeta }),
         ]
         return Self.ok(list)
     }

@@ -87,6 +87,7 @@ extension APIServer {
         default:
             throw APIError.unsupportedMediaType
         }
+        patched = try Self.storageForm(patched, type)
         // A patch without a resourceVersion applies to whatever is stored.
         if patch["metadata"]?["resourceVersion"] == nil { patched["metadata"]?["resourceVersion"] = nil }
         return try await commitUpdate(context, patched)
@@ -174,7 +175,22 @@ extension APIServer {
         var ordered: JSONValue = ["kind": .string(type.kind), "apiVersion": .string(type.groupVersion)]
         for (key, value) in object.objectValue ?? JSONObject() where key != "kind" && key != "apiVersion" { ordered[key] = value }
         if ordered["metadata"] == nil { ordered["metadata"] = .object([:]) }
-        return ordered
+        return try Self.storageForm(ordered, type)
+    }
+
+    /// events.k8s.io Events are stored as core Events; 1.19 requires their eventTime.
+    static func storageForm(_ object: JSONValue, _ type: ResourceType) throws(APIError) -> JSONValue {
+        guard type.group == "events.k8s.io" else { return object }
+        if object["eventTime"] == nil || object["eventTime"] == .null {
+            let name = object["metadata"]?["name"]?.stringValue ?? ""
+            throw APIError(
+                code: 422, reason: "Invalid", message: "Event \"\(name)\" is invalid: eventTime: Required value",
+                details: [
+                    "name": .string(name), "kind": "Event",
+                    "causes": [["reason": "FieldValueRequired", "message": "Required value", "field": "eventTime"]],
+                ])
+        }
+        return EventConversion.toCore(object)
     }
 
     /// A custom resource is pruned and checked against its CRD's schema, and stored with sorted keys.

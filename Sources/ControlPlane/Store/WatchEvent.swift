@@ -49,6 +49,7 @@ extension JSONValue {
     /// The object as a version of its resource serves it (storage is shared across versions).
     func served(as apiVersion: String) -> JSONValue {
         guard self["apiVersion"]?.stringValue != apiVersion else { return self }
+        if apiVersion == EventConversion.apiVersion, self["kind"] == "Event" { return EventConversion.fromCore(self) }
         var copy = self
         copy["apiVersion"] = .string(apiVersion)
         return copy
