@@ -84,50 +84,21 @@ struct MutatingWebhook: Sendable {
 
     /// The labels of the object, or of the old object (a DELETE has no object), satisfy `objectSelector`.
     func matchesObject(_ request: AdmissionAttributes) -> Bool {
-        guard let selector = Self.labelSelector(objectSelector), !Self.isEmpty(selector) else { return true }
+        guard let selector = LabelSelector(json: objectSelector), !selector.isEmpty else { return true }
         return [request.object, request.oldObject].contains { object in
             guard let object, object.objectValue != nil else { return false }
-            return selector.matches(labels: Self.labels(of: object))
+            return selector.matches(labels: object.labels)
         }
     }
 
     /// Whether `namespaceSelector` needs the namespace's labels for this request: never for
     /// cluster-scoped resources other than namespaces, nor for an empty selector.
     func needsNamespaceLabels(_ request: AdmissionAttributes) -> Bool {
-        guard let selector = Self.labelSelector(namespaceSelector), !Self.isEmpty(selector) else { return false }
+        guard let selector = LabelSelector(json: namespaceSelector), !selector.isEmpty else { return false }
         return !(request.namespace ?? "").isEmpty || request.type.resource == "namespaces"
     }
 
     func matchesNamespace(labels: [String: String]) -> Bool {
-        Self.labelSelector(namespaceSelector)?.matches(labels: labels) ?? true
-    }
-
-    // MARK: Selectors
-
-    /// A `metav1.LabelSelector` read from JSON; nil when absent or null (matches everything).
-    static func labelSelector(_ value: JSONValue?) -> LabelSelector? {
-        guard let value, value.objectValue != nil else { return nil }
-        var matchLabels: [String: String]?
-        if let labels = value["matchLabels"]?.objectValue {
-            matchLabels = [:]
-            for (key, label) in labels { matchLabels?[key] = label.stringValue ?? "" }
-        }
-        let expressions = value["matchExpressions"]?.arrayValue?.map { expression in
-            LabelSelectorRequirement(
-                key: expression["key"]?.stringValue,
-                operator: expression["operator"]?.stringValue.map { SelectorOperator(rawValue: $0) },
-                values: expression["values"]?.arrayValue?.compactMap(\.stringValue))
-        }
-        return LabelSelector(matchLabels: matchLabels, matchExpressions: expressions)
-    }
-
-    private static func isEmpty(_ selector: LabelSelector) -> Bool {
-        (selector.matchLabels ?? [:]).isEmpty && (selector.matchExpressions ?? []).isEmpty
-    }
-
-    static func labels(of object: JSONValue) -> [String: String] {
-        var labels: [String: String] = [:]
-        for (key, value) in object["metadata"]?["labels"]?.objectValue ?? JSONObject() { labels[key] = value.stringValue ?? "" }
-        return labels
+        LabelSelector(json: namespaceSelector)?.matches(labels: labels) ?? true
     }
 }

@@ -49,13 +49,13 @@ extension APIServer {
         if request.type.resource == "namespaces", request.subresource == nil, ["CREATE", "UPDATE"].contains(request.operation),
             let object = request.object
         {
-            return MutatingWebhook.labels(of: object)
+            return object.labels
         }
         let name = request.namespace ?? ""
         guard let namespace = store.get("namespaces", ObjectKey(namespace: "", name: name)) else {
             throw APIError.notFound(registry.lookup(group: "", version: "v1", resource: "namespaces")!, name)
         }
-        return MutatingWebhook.labels(of: namespace)
+        return namespace.labels
     }
 
     /// One webhook: the object it leaves (unchanged when skipped under `failurePolicy: Ignore`).

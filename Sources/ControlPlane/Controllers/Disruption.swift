@@ -9,27 +9,10 @@ enum Disruption {
         var disruptionsAllowed: Int64
     }
 
+    /// Whether the budget's selector selects the pod; an empty selector selects nothing in policy/v1beta1.
     static func selects(_ budget: JSONValue, _ pod: JSONValue) -> Bool {
-        guard let selector = budget["spec"]?["selector"] else { return false }
-        var labels: [String: String] = [:]
-        for (key, value) in pod["metadata"]?["labels"]?.objectValue ?? JSONObject() { labels[key] = value.stringValue ?? "" }
-        let matchLabels = selector["matchLabels"]?.objectValue ?? JSONObject()
-        guard matchLabels.allSatisfy({ labels[$0.key] == $0.value.stringValue }) else { return false }
-        for requirement in selector["matchExpressions"]?.arrayValue ?? [] {
-            let key = requirement["key"]?.stringValue ?? ""
-            let values = Set((requirement["values"]?.arrayValue ?? []).compactMap(\.stringValue))
-            let matches: Bool
-            switch requirement["operator"]?.stringValue {
-            case "In": matches = labels[key].map(values.contains) ?? false
-            case "NotIn": matches = !(labels[key].map(values.contains) ?? false)
-            case "Exists": matches = labels[key] != nil
-            case "DoesNotExist": matches = labels[key] == nil
-            default: matches = false
-            }
-            if !matches { return false }
-        }
-        // An empty selector selects nothing in policy/v1beta1.
-        return !matchLabels.isEmpty || !(selector["matchExpressions"]?.arrayValue ?? []).isEmpty
+        guard let selector = LabelSelector(json: budget["spec"]?["selector"]), !selector.isEmpty else { return false }
+        return selector.matches(labels: pod.labels)
     }
 
     static func status(_ budget: JSONValue, pods: [JSONValue]) -> Status {

@@ -9,11 +9,7 @@ struct ObjectFilter: Sendable {
     func matches(_ object: JSONValue) -> Bool {
         let metadata = object["metadata"]
         if let namespace, metadata?["namespace"]?.stringValue ?? "" != namespace { return false }
-        if let labels {
-            var values: [String: String] = [:]
-            for (key, value) in metadata?["labels"]?.objectValue ?? JSONObject() { values[key] = value.stringValue ?? "" }
-            if !labels.matches(values) { return false }
-        }
+        if let labels, !labels.matches(object.labels) { return false }
         for field in fields where (Self.fieldValue(object, field.path) == field.value) != field.equal { return false }
         return true
     }
