@@ -39,14 +39,8 @@ extension APIServer {
         var desired: JSONValue
         if context.verb == "patch" {
             let contentType = mediaType(context.request.headers["Content-Type"]).map(String.init) ?? ""
-            switch contentType {
-            case "application/merge-patch+json", "application/strategic-merge-patch+json": desired = MergePatch.apply(body, to: current)
-            case "application/json-patch+json":
-                do { desired = try JSONPatch.apply(try JSONPatch.parse(body), to: current) } catch {
-                    throw APIError(code: 422, reason: "Invalid", message: "the server rejected our request due to an error in our request", details: .object([:]))
-                }
-            default: throw APIError.unsupportedMediaType
-            }
+            // Scale has no patch strategies: a strategic merge patch is a merge patch.
+            desired = try Self.applyPatch(body, contentType: contentType, to: current, strategicKind: "")
         } else {
             desired = body
             if let version = body["metadata"]?["resourceVersion"]?.stringValue, !version.isEmpty,

@@ -69,28 +69,34 @@ extension APIServer {
         do { patch = try JSONValue(parsing: context.request.body) } catch {
             throw APIError.badRequest("error decoding patch: \(error.message)")
         }
-        var patched: JSONValue
-        let served = current.served(as: type.groupVersion)
-        switch contentType {
-        case "application/json-patch+json":
-            do {
-                patched = try JSONPatch.apply(try JSONPatch.parse(patch), to: served)
-            } catch {
+        // Custom resources take no strategic merge patch (415), as in 1.19.
+        var patched = try Self.applyPatch(
+            patch, contentType: contentType, to: current.served(as: type.groupVersion), strategicKind: type.isCustom ? nil : type.kind)
+        patched = try Self.storageForm(patched, type)
+        // A patch without a resourceVersion applies to whatever is stored.
+        if patch["metadata"]?["resourceVersion"] == nil { patched["metadata"]?["resourceVersion"] = nil }
+        return try await commitUpdate(context, patched)
+    }
+
+    /// A JSON, merge or strategic merge patch applied to `target`; `strategicKind` nil refuses
+    /// strategic merge (415), "" applies it as a merge patch (a type without patch strategies).
+    static func applyPatch(_ patch: JSONValue, contentType: String, to target: JSONValue, strategicKind: String?)
+        throws(APIError) -> JSONValue
+    {
+        switch (contentType, strategicKind) {
+        case ("application/json-patch+json", _):
+            do { return try JSONPatch.apply(try JSONPatch.parse(patch), to: target) } catch {
                 throw APIError(code: 422, reason: "Invalid", message: "the server rejected our request due to an error in our request", details: .object([:]))
             }
-        case "application/merge-patch+json":
-            patched = MergePatch.apply(patch, to: served)
-        case "application/strategic-merge-patch+json" where !type.isCustom:
-            do { patched = try StrategicMergePatch.apply(patch, to: served, kind: type.kind) } catch {
+        case ("application/merge-patch+json", _), ("application/strategic-merge-patch+json", ""?):
+            return MergePatch.apply(patch, to: target)
+        case ("application/strategic-merge-patch+json", let kind?):
+            do { return try StrategicMergePatch.apply(patch, to: target, kind: kind) } catch {
                 throw APIError(code: 422, reason: "Invalid", message: "\(error)")
             }
         default:
             throw APIError.unsupportedMediaType
         }
-        patched = try Self.storageForm(patched, type)
-        // A patch without a resourceVersion applies to whatever is stored.
-        if patch["metadata"]?["resourceVersion"] == nil { patched["metadata"]?["resourceVersion"] = nil }
-        return try await commitUpdate(context, patched)
     }
 
     /// The shared end of PUT and PATCH: preconditions, immutable fields, strategy, no-op detection.
