@@ -8,34 +8,9 @@ import Testing
 
 /// Requests replayed from the kube-apiserver 1.19 fixtures: where our answer differs, we are wrong.
 @Suite(.timeLimit(.minutes(2))) @LoopActor struct FixtureProtocolTests {
-    /// A client that talks to the harness as the admin (bearer token).
-    final class API {
-        let client: HTTPClient
-        let base: String
-
-        @LoopActor init(_ harness: Harness) throws {
-            var configuration = HTTPClientConfiguration()
-            configuration.tls = ClientTLSConfiguration(
-                certificateAuthority: .pem(try harness.certificates.read(harness.certificates.caCert)))
-            configuration.bearerToken = Harness.adminToken
-            client = HTTPClient(configuration: configuration)
-            base = harness.url
-        }
-
-        @LoopActor func send(_ method: HTTPMethod, _ path: String, body: String? = nil, contentType: String = "application/json")
-            async throws -> (status: Int, body: JSONValue, text: String)
-        {
-            var headers: HTTPHeaders = ["Accept": "application/json"]
-            if body != nil { headers.set("Content-Type", contentType) }
-            let response = try await client.execute(
-                HTTPClientRequest(method: method, url: base + path, headers: headers, body: body.map { Array($0.utf8) }))
-            return (response.status.code, (try? JSONValue(parsing: response.body)) ?? .null, response.text)
-        }
-    }
-
     @Test func nodeErrorsMatchTheFixtures() async throws {
         let harness = try Harness()
-        let api = try API(harness)
+        let api = AdminAPI(harness)
         let node = try Fixtures.text("02-nodes-01-create.req.json")
         #expect(try await api.send(.post, "/api/v1/nodes", body: node).status == 201)
 
@@ -74,7 +49,7 @@ import Testing
 
     @Test func aCreatedNodeIsStoredAsTheApiserverStoresIt() async throws {
         let harness = try Harness()
-        let api = try API(harness)
+        let api = AdminAPI(harness)
         let created = try await api.send(.post, "/api/v1/nodes", body: try Fixtures.text("02-nodes-01-create.req.json"))
         let expected = try Fixtures.json("02-nodes-01-create.resp.json")
         var ours = created.body
@@ -93,7 +68,7 @@ import Testing
 
     @Test func podDefaultsMatchTheFixture() async throws {
         let harness = try Harness()
-        let api = try API(harness)
+        let api = AdminAPI(harness)
         _ = try await api.send(.post, "/api/v1/namespaces", body: try Fixtures.text("04-pods-00-create-namespace.req.json"))
         let created = try await api.send(.post, "/api/v1/namespaces/fx/pods", body: try Fixtures.text("04-pods-01-create.req.json"))
         #expect(created.status == 201, "\(created.text)")
@@ -110,7 +85,7 @@ import Testing
     @Test func listAndWatchErrorsMatchTheFixtures() async throws {
         // A window of four events: the namespaces made at start already push resourceVersion 1 out of it.
         let harness = try Harness { $0.watchWindow = 4 }
-        let api = try API(harness)
+        let api = AdminAPI(harness)
         let field = try await api.send(.get, "/api/v1/namespaces/default/pods?fieldSelector=spec.foo%3Dbar")
         #expect(field.body == (try Fixtures.json("06-list-06-pods-fieldselector-unsupported-400.resp.json")))
         let label = try await api.send(.get, "/api/v1/namespaces/default/pods?labelSelector=app%20in%20%28x")
@@ -130,7 +105,7 @@ import Testing
 
     @Test func leasesTakeOnlySixDigitMicroTimes() async throws {
         let harness = try Harness()
-        let api = try API(harness)
+        let api = AdminAPI(harness)
         let lease = try Fixtures.text("03-leases-01-create.req.json")
         let created = try await api.send(.post, "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", body: lease)
         #expect(created.status == 201, "\(created.text)")
@@ -158,7 +133,7 @@ import Testing
     /// Fixtures 07-events-07/08/09: one object, written through events.k8s.io, read through both APIs.
     @Test func eventsK8sIoEventsAreCoreEvents() async throws {
         let harness = try Harness()
-        let api = try FixtureProtocolTests.API(harness)
+        let api = AdminAPI(harness)
         _ = try await api.send(.post, "/api/v1/namespaces", body: #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"fx"}}"#)
         let created = try await api.send(
             .post, "/apis/events.k8s.io/v1/namespaces/fx/events", body: try Fixtures.text("07-events-07-create-events.k8s.io-v1.req.json"))

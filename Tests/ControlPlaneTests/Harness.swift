@@ -1,5 +1,7 @@
 import ControlPlane
 import Foundation
+import HTTP
+import HTTPClient
 import HTTPServer
 import Kube
 import Loop
@@ -17,7 +19,7 @@ final class Harness {
     nonisolated let kubeconfig: String
     let certificates: TestCertificates
 
-    static let adminToken = "admin-token-for-tests"
+    nonisolated static let adminToken = "admin-token-for-tests"
 
     init(configure: (inout APIServerConfiguration) -> Void = { _ in }) throws {
         certificates = try harnessCertificates.get()
@@ -49,6 +51,14 @@ final class Harness {
         let config = kubeconfig
         let cache = directory + "/cache"
         return try await run(kubectl, ["--kubeconfig", config, "--cache-dir", cache] + arguments, stdin: stdin)
+    }
+
+    /// An HTTP client authenticated as the admin (bearer token) that trusts the server's CA.
+    nonisolated func adminClient() -> HTTPClient {
+        var configuration = HTTPClientConfiguration()
+        configuration.tls = ClientTLSConfiguration(certificateAuthority: .file(certificates.caCert))
+        configuration.bearerToken = Self.adminToken
+        return HTTPClient(configuration: configuration)
     }
 
     /// Writes `text` to a file in the harness directory.
@@ -131,5 +141,32 @@ final class BackgroundKubectl: Sendable {
     func stop() {
         pipe.fileHandleForReading.readabilityHandler = nil
         process.terminate()
+    }
+}
+
+/// Requests to the harness as the admin: status, JSON body (null when not JSON) and text.
+@LoopActor
+final class AdminAPI {
+    let client: HTTPClient
+    let base: String
+
+    init(_ harness: Harness) {
+        client = harness.adminClient()
+        base = harness.url
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, body: String? = nil, contentType: String = "application/json")
+        async throws -> (status: Int, body: JSONValue, text: String)
+    {
+        try await send(method, path, bytes: body.map { Array($0.utf8) }, contentType: contentType)
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, bytes: [UInt8]?, contentType: String = "application/json")
+        async throws -> (status: Int, body: JSONValue, text: String)
+    {
+        var headers: HTTPHeaders = ["Accept": "application/json"]
+        if bytes != nil { headers.set("Content-Type", contentType) }
+        let response = try await client.execute(HTTPClientRequest(method: method, url: base + path, headers: headers, body: bytes))
+        return (response.status.code, (try? JSONValue(parsing: response.body)) ?? .null, response.text)
     }
 }

@@ -29,10 +29,7 @@ import Testing
                 clientKey: .pem(client.privateKeyPEM))
             harness = try Harness { if kubeletClient { $0.kubeletClientTLS = tls } }
             stub = try StubKubelet(authority: authority)
-            var configuration = HTTPClientConfiguration()
-            configuration.tls = ClientTLSConfiguration(certificateAuthority: .file(harness.certificates.caCert))
-            configuration.bearerToken = Harness.adminToken
-            api = HTTPClient(configuration: configuration)
+            api = harness.adminClient()
             try await pointNode(at: stub.port)
             let pods = try await harness.kubectl(["apply", "-f", try harness.file("pods.yaml", Self.pods)])
             #expect(pods.status == 0, "\(pods)")

@@ -7,7 +7,7 @@ import Testing
 @Suite(.timeLimit(.minutes(2))) @LoopActor struct ReviewTests {
     @Test func tokenAndAccessReviewsAnswerForTheServersIdentities() async throws {
         let harness = try Harness { $0.tokens["node-token"] = .node("virtual-1") }
-        let api = try FixtureProtocolTests.API(harness)
+        let api = AdminAPI(harness)
         let known = try await api.send(
             .post, "/apis/authentication.k8s.io/v1/tokenreviews",
             body: #"{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":{"token":"node-token"}}"#)

@@ -132,16 +132,10 @@ enum Fixtures {
 extension Harness {
     /// POSTs `body` as the admin (bearer token) and returns the status and the JSON answer.
     func post(_ path: String, _ body: [UInt8]) async throws -> (status: Int, body: JSONValue) {
-        var configuration = HTTPClientConfiguration()
-        configuration.tls.certificateAuthority = .file(certificates.caCert)
-        configuration.bearerToken = Self.adminToken
-        let client = HTTPClient(configuration: configuration)
-        defer { client.shutdown() }
-        let response = try await client.execute(
-            HTTPClientRequest(
-                method: .post, url: url + path, headers: ["Content-Type": "application/json", "Accept": "application/json"],
-                body: body))
-        return (response.status.code, try JSONValue(parsing: response.body))
+        let api = AdminAPI(self)
+        defer { api.client.shutdown() }
+        let answer = try await api.send(.post, path, bytes: body)
+        return (answer.status, answer.body)
     }
 
     /// Applies `object` with kubectl from a JSON file.
