@@ -84,28 +84,12 @@ func controlPlaneLoad(_ options: [String: String]) async {
         }
     }
 
-    let issued = Counter()
     let failures = Counter()
     let clock = ContinuousClock()
     let started = clock.now
-    let workers = (0..<concurrency).map { _ in
-        Task { @LoopActor in
-            while issued.value < pods {
-                issued.value += 1
-                let body = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"bench-\#(issued.value)","labels":{"app":"bench"}},"spec":{"containers":[{"name":"c","image":"busybox","resources":{"requests":{"cpu":"10m"}}}]}}"#
-                let request = HTTPClientRequest(
-                    method: .post, url: base + "/api/v1/namespaces/default/pods", headers: ["Content-Type": "application/json"],
-                    body: Array(body.utf8))
-                do {
-                    let response = try await client.execute(request)
-                    if response.status != .created { failures.value += 1 }
-                } catch {
-                    failures.value += 1
-                }
-            }
-        }
-    }
-    for worker in workers { await worker.value }
+    await createEach(pods, concurrency: concurrency, client: client, url: base + "/api/v1/namespaces/default/pods") { index in
+        #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"bench-\#(index)","labels":{"app":"bench"}},"spec":{"containers":[{"name":"c","image":"busybox","resources":{"requests":{"cpu":"10m"}}}]}}"#
+    } failed: { failures.value += 1 }
     let createSeconds = (clock.now - started).seconds
     for task in watching { await task.value }
     let watchSeconds = (clock.now - started).seconds
@@ -126,22 +110,31 @@ final class Counter {
 /// Ready nodes with room for many pods, so the scheduler binds every pod it is given.
 @LoopActor
 func createNodes(_ count: Int, client: HTTPClient, base: String, concurrency: Int) async {
-    let issued = Counter()
     let clock = ContinuousClock()
     let started = clock.now
+    await createEach(count, concurrency: concurrency, client: client, url: base + "/api/v1/nodes") { index in
+        #"{"apiVersion":"v1","kind":"Node","metadata":{"name":"node-\#(index)"},"status":{"conditions":[{"type":"Ready","status":"True"}],"allocatable":{"cpu":"64","memory":"256Gi","pods":"110"},"capacity":{"cpu":"64","memory":"256Gi","pods":"110"}}}"#
+    } failed: { fail("node create failed") }
+    emit("nodes_created=\(count) node_seconds=\((clock.now - started).seconds)")
+}
+
+/// POSTs `count` objects (`body(1)`…`body(count)`) to `url`, `concurrency` at a time; `failed` runs
+/// for each that is not 201 Created.
+@LoopActor
+func createEach(
+    _ count: Int, concurrency: Int, client: HTTPClient, url: String, body: @escaping @LoopActor (Int) -> String,
+    failed: @escaping @LoopActor () -> Void
+) async {
+    let issued = Counter()
     let workers = (0..<concurrency).map { _ in
         Task { @LoopActor in
             while issued.value < count {
                 issued.value += 1
-                let body = #"{"apiVersion":"v1","kind":"Node","metadata":{"name":"node-\#(issued.value)"},"status":{"conditions":[{"type":"Ready","status":"True"}],"allocatable":{"cpu":"64","memory":"256Gi","pods":"110"},"capacity":{"cpu":"64","memory":"256Gi","pods":"110"}}}"#
                 let request = HTTPClientRequest(
-                    method: .post, url: base + "/api/v1/nodes", headers: ["Content-Type": "application/json"], body: Array(body.utf8))
-                guard let response = try? await client.execute(request), response.status == .created else {
-                    fail("node create failed")
-                }
+                    method: .post, url: url, headers: ["Content-Type": "application/json"], body: Array(body(issued.value).utf8))
+                if (try? await client.execute(request))?.status != .created { failed() }
             }
         }
     }
     for worker in workers { await worker.value }
-    emit("nodes_created=\(count) node_seconds=\((clock.now - started).seconds)")
 }
