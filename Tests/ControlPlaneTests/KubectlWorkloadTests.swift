@@ -84,6 +84,14 @@ import Testing
             "get", "events", "--field-selector", "involvedObject.name=picky", "-o", "jsonpath={.items[*].message}",
         ])
         #expect(events.stdout == "no nodes available to schedule pods", "\(events)")
+
+        // A node that fits arrives: the pod is tried again and bound.
+        let node = KubectlNodeTests.node.replacingOccurrences(of: "    type: virtual\n", with: "    type: virtual\n    disk: ssd\n")
+        _ = try await harness.kubectl(["apply", "-f", try harness.file("node.yaml", node)])
+        let bound = try await harness.kubectl(["wait", "--for=condition=PodScheduled", "pod/picky", "--timeout=20s"])
+        #expect(bound.status == 0, "\(bound)")
+        let nodeName = try await harness.kubectl(["get", "pod", "picky", "-o", "jsonpath={.spec.nodeName}"])
+        #expect(nodeName.stdout == "virtual-1", "\(nodeName)")
         await harness.stop()
     }
 }

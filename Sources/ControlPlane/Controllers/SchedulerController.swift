@@ -9,27 +9,34 @@ final class SchedulerController {
     unowned let server: APIServer
     private let scheduler = Scheduler()
     private var snapshot = SchedulerSnapshot()
-    /// Pods waiting for a node, decoded once when they changed.
+    /// Pods waiting for a node, decoded once when they changed; those that fit nowhere wait in
+    /// `unschedulable` until nodes change or capacity is freed.
     private var pending: [ObjectKey: Pod] = [:]
-    private var unschedulable: Set<ObjectKey> = []
+    private var unschedulable: [ObjectKey: Pod] = [:]
+    /// What of each node scheduling reads (`SchedulingNode`): a heartbeat that changes none of it
+    /// is neither decoded nor a reason to retry.
+    private var nodeSeen: [ObjectKey: JSONValue] = [:]
 
     init(server: APIServer) { self.server = server }
 
     func nodesChanged() {
-        for key in unschedulable {
-            if let object = server.store.get("pods", key), let pod = decode(Pod.self, Self.schedulingView(object)) {
-                pending[key] = pod
-            }
-        }
-        unschedulable = []
+        pending.merge(unschedulable) { current, _ in current }
+        unschedulable = [:]
     }
 
     func nodeChanged(_ key: ObjectKey) {
-        if let object = server.store.get("nodes", key), let node = decode(Node.self, object) {
-            snapshot.updateNode(node)
-        } else {
+        guard let object = server.store.get("nodes", key) else {
+            nodeSeen[key] = nil
             snapshot.removeNode(named: key.name)
+            return nodesChanged()
         }
+        let seen: JSONValue = [
+            "labels": object["metadata"]?["labels"] ?? .null, "unschedulable": object["spec"]?["unschedulable"] ?? .null,
+            "taints": object["spec"]?["taints"] ?? .null, "allocatable": object["status"]?["allocatable"] ?? .null,
+        ]
+        guard nodeSeen[key] != seen, let node = decode(Node.self, object) else { return }
+        nodeSeen[key] = seen
+        snapshot.updateNode(node)
         nodesChanged()
     }
 
@@ -57,8 +64,9 @@ final class SchedulerController {
         guard let object = server.store.get("pods", key) else {
             snapshot.removePod(PodKey(namespace: key.namespace, name: key.name))
             pending[key] = nil
-            unschedulable.remove(key)
-            seen[key] = nil
+            unschedulable[key] = nil
+            // A bound pod going away frees capacity.
+            if seen.removeValue(forKey: key)?.nodeName.isEmpty == false { nodesChanged() }
             return
         }
         let state = PodState(object)
@@ -68,11 +76,12 @@ final class SchedulerController {
         let bound = !state.nodeName.isEmpty
         if bound || state.schedulerName != "default-scheduler" || state.terminating {
             pending[key] = nil
-            unschedulable.remove(key)
-        } else if !unschedulable.contains(key) {
+            unschedulable[key] = nil
+        } else if unschedulable[key] == nil {
             pending[key] = pod
         }
-        if bound, !unschedulable.isEmpty || NodeUsage.isTerminated(pod) { nodesChanged() }
+        // A pod that finished frees capacity.
+        if bound, NodeUsage.isTerminated(pod) { nodesChanged() }
     }
 
     /// Tries every pending pod once, oldest first.
@@ -93,7 +102,7 @@ final class SchedulerController {
                 snapshot.assume(pod, on: node)
                 setScheduledCondition(key, status: "True", reason: nil, message: nil)
             case .unschedulable(let message):
-                unschedulable.insert(key)
+                unschedulable[key] = pod
                 if setScheduledCondition(key, status: "False", reason: "Unschedulable", message: message) {
                     server.recordEvent(
                         about: object, reason: "FailedScheduling", message: message, type: "Warning",
