@@ -12,11 +12,12 @@ build: deps
 	$(SWIFT) build
 
 # The kubectl end-to-end suites start dozens of kubectl processes: they run after the rest so their
-# CPU load cannot starve the timing-sensitive socket tests of the lower layers.
+# CPU load cannot starve the timing-sensitive socket tests of the lower layers. A failing pass repeats
+# its failures at the end of its output.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --skip ControlPlaneTests
-	$(SWIFT) test --skip-build --filter ControlPlaneTests
+	SWIFT=$(SWIFT) scripts/test-pass.sh --skip ControlPlaneTests
+	SWIFT=$(SWIFT) scripts/test-pass.sh --filter ControlPlaneTests
 
 # Every test under ThreadSanitizer (its own build folder): the loop, the executors and the C callbacks
 # are where a data race would hide. Not part of `test`: under TSan, libdispatch on Linux sometimes

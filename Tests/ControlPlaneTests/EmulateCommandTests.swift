@@ -16,7 +16,7 @@ import Testing
         let arguments = ["emulate", "--port", "0", "--kubeconfig", kubeconfig, "--state-file", state]
 
         let first = try Self.launch(arguments)
-        #expect(await eventually(within: .seconds(20)) { FileManager.default.fileExists(atPath: kubeconfig) })
+        #expect(await eventually { FileManager.default.fileExists(atPath: kubeconfig) })
         let manifest = directory + "/cm.yaml"
         try "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kept\ndata:\n  a: b\n".write(toFile: manifest, atomically: true, encoding: .utf8)
         let created = try await run("/usr/bin/kubectl", ["--kubeconfig", kubeconfig, "apply", "-f", manifest])
@@ -28,7 +28,7 @@ import Testing
 
         try FileManager.default.removeItem(atPath: kubeconfig)
         let second = try Self.launch(arguments)
-        #expect(await eventually(within: .seconds(20)) { FileManager.default.fileExists(atPath: kubeconfig) })
+        #expect(await eventually { FileManager.default.fileExists(atPath: kubeconfig) })
         let fetched = try await run("/usr/bin/kubectl", ["--kubeconfig", kubeconfig, "get", "configmap", "kept", "-o", "jsonpath={.data.a}"])
         #expect(fetched.stdout == "b", "\(fetched)")
         second.process.terminate()

@@ -52,7 +52,7 @@ import Testing
         }
         let value = try await harness.kubectl(["get", "configmap", "settings", "-n", "team", "-o", "jsonpath={.data.a}"])
         #expect(value.stdout == "1", "\(value)")
-        let replicas = try await harness.kubectl(["wait", "-n", "team", "--for=jsonpath={.status.replicas}=2", "deployment/web", "--timeout=20s"])
+        let replicas = try await harness.kubectl(["wait", "-n", "team", "--for=jsonpath={.status.replicas}=2", "deployment/web", "--timeout=60s"])
         #expect(replicas.status == 0, "\(replicas)")
         await harness.stop()
     }

@@ -54,7 +54,7 @@ import Testing
         let defined = try await harness.kubectl(["apply", "-f", try harness.file("crd.yaml", Self.definition)])
         #expect(defined.stdout == "customresourcedefinition.apiextensions.k8s.io/widgets.example.com created\n", "\(defined)")
         let established = try await harness.kubectl([
-            "wait", "--for=condition=Established", "crd/widgets.example.com", "--timeout=20s",
+            "wait", "--for=condition=Established", "crd/widgets.example.com", "--timeout=60s",
         ])
         #expect(established.status == 0, "\(established)")
 

@@ -9,7 +9,7 @@ import Testing
         let harness = try Harness()
         _ = try await harness.kubectl(["apply", "-f", try harness.file("node.yaml", KubectlNodeTests.node)])
         _ = try await harness.kubectl(["apply", "-f", try harness.file("web.yaml", KubectlWorkloadTests.deployment)])
-        #expect(try await harness.kubectl(["wait", "--for=jsonpath={.status.replicas}=2", "deployment/web", "--timeout=20s"]).status == 0)
+        #expect(try await harness.kubectl(["wait", "--for=jsonpath={.status.replicas}=2", "deployment/web", "--timeout=60s"]).status == 0)
 
         let node = try await harness.kubectl(["describe", "node", "virtual-1"])
         #expect(node.status == 0 && node.stderr.isEmpty, "\(node)")
@@ -30,7 +30,7 @@ import Testing
         #expect(again.stdout == "deployment.apps/web configured\n" && again.stderr.isEmpty, "\(again)")
         let unchanged = try await harness.kubectl(["apply", "-f", try harness.file("web.yaml", changed)])
         #expect(unchanged.stdout == "deployment.apps/web unchanged\n", "\(unchanged)")
-        #expect(try await harness.kubectl(["wait", "--for=jsonpath={.status.replicas}=3", "deployment/web", "--timeout=20s"]).status == 0)
+        #expect(try await harness.kubectl(["wait", "--for=jsonpath={.status.replicas}=3", "deployment/web", "--timeout=60s"]).status == 0)
         await harness.stop()
     }
 }

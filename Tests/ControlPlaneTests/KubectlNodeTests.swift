@@ -73,10 +73,10 @@ import Testing
         #expect(try await harness.kubectl(["create", "-f", one]).status == 0)
         // kubectl lists (printing "one") and then watches: "two", created after that, can only come by the watch.
         let watch = try BackgroundKubectl(harness, ["get", "configmaps", "-w", "-o", "name"])
-        #expect(await eventually(within: .seconds(30)) { watch.output.contains("configmap/one") })
+        #expect(await eventually { watch.output.contains("configmap/one") })
         let two = try harness.file("two.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: two\n")
         #expect(try await harness.kubectl(["create", "-f", two]).status == 0)
-        #expect(await eventually(within: .seconds(30)) { watch.output.contains("configmap/two") }, "\(watch.output)")
+        #expect(await eventually { watch.output.contains("configmap/two") }, "\(watch.output)")
         watch.stop()
         await harness.stop()
     }

@@ -37,7 +37,7 @@ import Testing
         #expect(applied.stdout == "deployment.apps/web created\n", "\(applied)")
 
         let two = try await harness.kubectl([
-            "wait", "--for=jsonpath={.status.replicas}=2", "deployment/web", "--timeout=20s",
+            "wait", "--for=jsonpath={.status.replicas}=2", "deployment/web", "--timeout=60s",
         ])
         #expect(two.status == 0, "\(two)")
         let nodes = try await harness.kubectl(["get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].spec.nodeName}"])
@@ -45,7 +45,7 @@ import Testing
 
         let scaled = try await harness.kubectl(["scale", "deployment", "web", "--replicas=3"])
         #expect(scaled.stdout == "deployment.apps/web scaled\n", "\(scaled)")
-        let three = try await harness.kubectl(["wait", "--for=jsonpath={.status.replicas}=3", "deployment/web", "--timeout=20s"])
+        let three = try await harness.kubectl(["wait", "--for=jsonpath={.status.replicas}=3", "deployment/web", "--timeout=60s"])
         #expect(three.status == 0, "\(three)")
         let pods = try await harness.kubectl(["get", "pods", "-l", "app=web", "-o", "name"])
         #expect(pods.stdout.split(separator: "\n").count == 3, "\(pods)")
@@ -77,7 +77,7 @@ import Testing
         let created = try await harness.kubectl(["apply", "-f", try harness.file("pod.yaml", pod)])
         #expect(created.status == 0, "\(created)")
         let waited = try await harness.kubectl([
-            "wait", "--for=condition=PodScheduled=False", "pod/picky", "--timeout=20s",
+            "wait", "--for=condition=PodScheduled=False", "pod/picky", "--timeout=60s",
         ])
         #expect(waited.status == 0, "\(waited)")
         let events = try await harness.kubectl([
@@ -88,7 +88,7 @@ import Testing
         // A node that fits arrives: the pod is tried again and bound.
         let node = KubectlNodeTests.node.replacingOccurrences(of: "    type: virtual\n", with: "    type: virtual\n    disk: ssd\n")
         _ = try await harness.kubectl(["apply", "-f", try harness.file("node.yaml", node)])
-        let bound = try await harness.kubectl(["wait", "--for=condition=PodScheduled", "pod/picky", "--timeout=20s"])
+        let bound = try await harness.kubectl(["wait", "--for=condition=PodScheduled", "pod/picky", "--timeout=60s"])
         #expect(bound.status == 0, "\(bound)")
         let nodeName = try await harness.kubectl(["get", "pod", "picky", "-o", "jsonpath={.spec.nodeName}"])
         #expect(nodeName.stdout == "virtual-1", "\(nodeName)")

@@ -302,7 +302,7 @@ import Testing
         let replicas = try await harness.kubectl(["get", "deployment", "-n", "fx-wh", "-o", "jsonpath={.items[0].spec.replicas}"])
         let wanted = Int(replicas.stdout) ?? 1
         let annotated = try await harness.kubectl([
-            "wait", "-n", "fx-wh", "--for=jsonpath={.metadata.annotations.fx-webhook/mutated}=ok", "pods", "--all", "--timeout=20s",
+            "wait", "-n", "fx-wh", "--for=jsonpath={.metadata.annotations.fx-webhook/mutated}=ok", "pods", "--all", "--timeout=60s",
         ])
         #expect(annotated.status == 0, "\(annotated)")
         let calls = webhook.calls("ok")

@@ -91,7 +91,7 @@ func curl(_ arguments: [String]) async throws -> CurlResult {
     try await offLoop {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-sS", "--max-time", "10"] + arguments
+        process.arguments = ["-sS", "--max-time", "60"] + arguments
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output

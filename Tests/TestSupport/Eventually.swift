@@ -4,7 +4,7 @@ import Loop
 /// be told about. Returns false on timeout or cancellation, so a broken expectation fails the test
 /// (`#expect(await eventually { … })`) instead of spinning forever.
 @LoopActor
-public func eventually(within limit: Duration = .seconds(20), _ condition: @LoopActor () -> Bool) async -> Bool {
+public func eventually(within limit: Duration = .seconds(60), _ condition: @LoopActor () -> Bool) async -> Bool {
     let clock = ContinuousClock()
     let deadline = clock.now + limit
     while !condition() {

@@ -6,7 +6,7 @@ public final class RawClient: @unchecked Sendable {
     // @unchecked: a RawClient is used by one test at a time; the fd is only closed in close()/deinit.
     private var fd: Int32
 
-    public init(port: Int, host: String = "127.0.0.1", readTimeout: Double = 15) throws {
+    public init(port: Int, host: String = "127.0.0.1", readTimeout: Double = 30) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestSupportError("socket failed") }
         var address = sockaddr_in()

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A throwaway PKI made with the `openssl` command for one test run: a CA, a serving certificate for
 /// 127.0.0.1/localhost, a client certificate signed by the CA, and a client certificate from an
@@ -84,10 +85,21 @@ public struct TestSupportError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
+/// Scratch directories that are removed when the test process exits, so repeated runs leave /tmp clean.
 public enum TemporaryDirectory {
+    private static let made = Mutex<[String]>([])
+    private static let removalAtExit: Void = { atexit { TemporaryDirectory.removeAll() } }()
+
     public static func make(prefix: String) throws -> String {
         var template = Array("\(NSTemporaryDirectory())/node-agent-\(prefix)-XXXXXX".utf8CString)
-        guard let path = mkdtemp(&template) else { throw TestSupportError("mkdtemp failed") }
-        return String(cString: path)
+        guard let created = mkdtemp(&template) else { throw TestSupportError("mkdtemp failed") }
+        let path = String(cString: created)
+        removalAtExit
+        made.withLock { $0.append(path) }
+        return path
+    }
+
+    private static func removeAll() {
+        for path in made.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
     }
 }
