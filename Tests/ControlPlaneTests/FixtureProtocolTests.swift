@@ -82,6 +82,30 @@ import Testing
         await harness.stop()
     }
 
+    @Test func aBindingSetsTheNodeAndPodScheduledInOneWrite() async throws {
+        let harness = try Harness()
+        let api = AdminAPI(harness)
+        _ = try await api.send(.post, "/api/v1/namespaces", body: try Fixtures.text("04-pods-00-create-namespace.req.json"))
+        let created = try await api.send(.post, "/api/v1/namespaces/fx/pods", body: try Fixtures.text("04-pods-13-create-unscheduled.req.json"))
+        #expect(created.status == 201, "\(created.text)")
+        let path = "/api/v1/namespaces/fx/pods/fx-pod-bind"
+        let bound = try await api.send(.post, path + "/binding", body: try Fixtures.text("04-pods-14-binding.req.json"))
+        #expect(bound.body == (try Fixtures.json("04-pods-14-binding.resp.json")))
+
+        let pod = try await api.send(.get, path).body
+        let expected = try Fixtures.json("04-pods-15-get-after-binding.resp.json")
+        #expect(pod["spec"]?["nodeName"] == expected["spec"]?["nodeName"])
+        let condition = pod["status"]?["conditions"]?[0]
+        #expect(condition?["lastTransitionTime"]?.stringValue.flatMap(Time.init(rfc3339:)) != nil)
+        var withoutTime = condition
+        withoutTime?["lastTransitionTime"] = expected["status"]?["conditions"]?[0]?["lastTransitionTime"]
+        #expect(withoutTime == expected["status"]?["conditions"]?[0])
+
+        let again = try await api.send(.post, path + "/binding", body: try Fixtures.text("04-pods-16-binding-again-409.req.json"))
+        #expect(again.body == (try Fixtures.json("04-pods-16-binding-again-409.resp.json")))
+        await harness.stop()
+    }
+
     @Test func listAndWatchErrorsMatchTheFixtures() async throws {
         // A window of four events: the namespaces made at start already push resourceVersion 1 out of it.
         let harness = try Harness { $0.watchWindow = 4 }

@@ -423,4 +423,29 @@ private let mebi: Int64 = 1024 * 1024
         #expect(Scheduler.feasibleNodesToFind(5_000) == 500)
         #expect(Scheduler.feasibleNodesToFind(10_000) == 500)
     }
+
+    @Test func successivePodsLookAtTheNextNodes() {
+        // 200 equal nodes, 100 to find: the first pod examines nodes 0–99 and the second 100–199,
+        // so each takes the best (first-named) node of its own half.
+        var snapshot = SchedulerSnapshot()
+        for index in 0..<200 { snapshot.updateNode(makeNode(String(format: "n%03d", index))) }
+        var start = 0
+        #expect(Scheduler().schedule(makePod("a"), in: snapshot, startingAt: &start) == .bound("n000"))
+        #expect(start == 100)
+        #expect(Scheduler().schedule(makePod("b"), in: snapshot, startingAt: &start) == .bound("n100"))
+        #expect(start == 0)
+        // A removed node's place is taken by the last one; the walk still covers every node once.
+        snapshot.removeNode(named: "n000")
+        #expect(snapshot.nodeCount == 199 && !snapshot.containsNode(named: "n000"))
+        start = 0
+        #expect(Scheduler().schedule(makePod("c"), in: snapshot, startingAt: &start) == .bound("n001"))
+    }
+
+    @Test func namesCompareByteWiseAsInGo() {
+        #expect(Scheduler.precedes("node-10", "node-9"))
+        #expect(Scheduler.precedes("a", "ab") && !Scheduler.precedes("ab", "a") && !Scheduler.precedes("a", "a"))
+        #expect(Scheduler.precedes("", "a") && !Scheduler.precedes("", ""))
+        #expect(Scheduler.precedes("Z", "a"))  // upper case first, byte order
+        #expect(Scheduler.precedes("e\u{301}", "é"))  // not canonical equivalence: bytes
+    }
 }

@@ -1,4 +1,5 @@
 @testable import ControlPlane
+import Foundation
 import Kube
 import Loop
 import Testing
@@ -37,6 +38,14 @@ import Testing
         #expect(await watcher.nextBatch() == nil)
     }
 
+    @Test func aWatcherHandsOverEverythingQueuedAsOneBatch() async {
+        let watcher = Watcher(storageKey: "pods", apiVersion: "v1", filter: ObjectFilter(), from: 0)
+        for line in ["one\n", "two\n", "three\n"] { watcher.send(Array(line.utf8)) }
+        #expect(await watcher.nextBatch() == Array("one\ntwo\nthree\n".utf8))
+        watcher.send(Array("four\n".utf8))
+        #expect(await watcher.nextBatch() == Array("four\n".utf8))
+    }
+
     @Test func aWatcherThatFallsBehindIsClosed() async {
         let watcher = Watcher(storageKey: "pods", apiVersion: "v1", filter: ObjectFilter(), from: 0, capacity: 2)
         for line in ["1\n", "2\n", "3\n"] { watcher.send(Array(line.utf8)) }
@@ -59,5 +68,19 @@ import Testing
         let decoded = try ContinueToken(decoding: token.encoded)
         #expect(decoded.resourceVersion == 774 && decoded.start == "fx/fx-list-b\u{0}")
         #expect(throws: APIError.self) { try ContinueToken(decoding: "!!!") }
+    }
+}
+
+@Suite struct ObjectMetaRuleTests {
+    @Test func uidsAreVersion4UUIDs() {
+        let uids = (0..<200).map { _ in ObjectMetaRules.newUID() }
+        #expect(Set(uids).count == uids.count)
+        for uid in uids {
+            #expect(UUID(uuidString: uid) != nil, "\(uid)")
+            #expect(uid == uid.lowercased() && uid.count == 36)
+            let characters = Array(uid)
+            #expect(characters[14] == "4")  // version
+            #expect("89ab".contains(characters[19]))  // RFC 4122 variant
+        }
     }
 }

@@ -37,5 +37,11 @@ import Testing
         #expect(throws: DecodingError.self) { try JSONValue(parsing: #"{"count":1.5,"ratio":1,"flags":[],"nested":{}}"#).decode(Sample.self) }
         #expect(try JSONValue.integer(7).decode(Int8.self) == 7)
         #expect(throws: DecodingError.self) { try JSONValue.integer(300).decode(Int8.self) }
+        #expect(try JSONValue.integer(7).decode(UInt64.self) == 7)
+        #expect(throws: DecodingError.self) { try JSONValue.integer(-1).decode(UInt64.self) }
+        #expect(try JSONValue.double(4).decode(Int.self) == 4)
+        #expect(try JSONValue.integer(4).decode(Float.self) == 4)
+        #expect(try JSONValue.string("x").decode(JSONValue.self) == .string("x"))
+        #expect(throws: DecodingError.self) { try JSONValue.null.decode(String.self) }
     }
 }

@@ -87,17 +87,21 @@ enum ObjectMetaRules {
     }
 
     static func newUID() -> String {
-        // Two 64-bit draws: one getrandom call each, not one per byte.
+        // Two 64-bit draws (one getrandom call each), formatted straight into the 36 bytes of the text:
+        // the server makes one per created object.
         var generator = SystemRandomNumberGenerator()
-        let high = generator.next(), low = generator.next()
-        var bytes = (0..<16).map { UInt8(truncatingIfNeeded: ($0 < 8 ? high : low) >> (UInt64($0 % 8) * 8)) }
-        bytes[6] = (bytes[6] & 0x0F) | 0x40
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = bytes.map { String($0, radix: 16).leftPadded(to: 2) }
-        return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(separator: "-")
+        let words = (generator.next(), generator.next())
+        let hex = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
+        for index in 0..<16 {
+            var byte = UInt8(truncatingIfNeeded: (index < 8 ? words.0 : words.1) >> (UInt64(index % 8) * 8))
+            if index == 6 { byte = (byte & 0x0F) | 0x40 }  // version 4
+            if index == 8 { byte = (byte & 0x3F) | 0x80 }  // RFC 4122 variant
+            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -1,3 +1,4 @@
+import Glibc
 import Kube
 
 /// What scheduling one pod decided.
@@ -58,38 +59,42 @@ public struct Scheduler: Sendable {
         guard snapshot.nodeCount > 0 else { return .unschedulable(Self.noNodesMessage) }
         let prepared = PreparedPod(pod)
         var reasons: [FitReason: Int] = [:]
-        var groups: [SchedulerScore.Group: SchedulerScore.Raw] = [:]
+        // Few groups (usually one): a linear search beats hashing per feasible node.
+        var groups: [(group: SchedulerScore.Group, leader: SchedulerScore.Raw)] = []
         var maxAffinity: Int64 = 0
         var maxIntolerableTaints: Int64 = 0
-        let entries = snapshot.entries.values
-        let count = entries.count
+        let count = snapshot.entries.count
         let wanted = sampling ? Self.feasibleNodesToFind(count) : count
         var feasible = 0
         var examined = 0
-        var index = entries.index(entries.startIndex, offsetBy: start % count)
-        while examined < count, feasible < wanted {
-            let entry = entries[index]
-            examined += 1
-            entries.formIndex(after: &index)
-            if index == entries.endIndex { index = entries.startIndex }
-            guard let node = entry.node,
-                SchedulerFit.fits(prepared, on: node, usage: entry.usage, reasons: &reasons)
-            else { continue }
-            feasible += 1
-            let raw = SchedulerScore.raw(prepared, node, entry.usage)
-            maxAffinity = max(maxAffinity, raw.affinity)
-            maxIntolerableTaints = max(maxIntolerableTaints, raw.intolerableTaints)
-            let group = SchedulerScore.Group(affinity: raw.affinity, intolerableTaints: raw.intolerableTaints)
-            if let leader = groups[group],
-                !Self.ranks((raw.resources, raw.name), above: (leader.resources, leader.name))
-            {
-                continue
+        var position = start % count
+        snapshot.entries.withUnsafeBufferPointer { entries in
+            while examined < count, feasible < wanted {
+                defer {
+                    examined += 1
+                    position = position + 1 == count ? 0 : position + 1
+                }
+                // Read in place: copying an entry retains every array and dictionary it holds.
+                guard entries[position].node != nil,
+                    SchedulerFit.fits(prepared, on: entries[position].node!, usage: entries[position].usage, reasons: &reasons)
+                else { continue }
+                feasible += 1
+                let raw = SchedulerScore.raw(prepared, entries[position].node!, entries[position].usage)
+                maxAffinity = max(maxAffinity, raw.affinity)
+                maxIntolerableTaints = max(maxIntolerableTaints, raw.intolerableTaints)
+                let group = SchedulerScore.Group(affinity: raw.affinity, intolerableTaints: raw.intolerableTaints)
+                guard let slot = groups.firstIndex(where: { $0.group == group }) else {
+                    groups.append((group, raw))
+                    continue
+                }
+                if Self.ranks((raw.resources, raw.name), above: (groups[slot].leader.resources, groups[slot].leader.name)) {
+                    groups[slot].leader = raw
+                }
             }
-            groups[group] = raw
         }
         start = (start + examined) % count
         var best: (score: Int64, name: String)?
-        for raw in groups.values {
+        for (_, raw) in groups {
             let score = SchedulerScore.total(raw, maxAffinity: maxAffinity, maxIntolerableTaints: maxIntolerableTaints)
             if let current = best, !Self.ranks((score, raw.name), above: current) { continue }
             best = (score, raw.name)
@@ -123,6 +128,13 @@ public struct Scheduler: Sendable {
 
     /// Byte-wise order, as Go compares strings.
     static func precedes(_ a: String, _ b: String) -> Bool {
-        a.utf8.lexicographicallyPrecedes(b.utf8)
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let common = min(x.count, y.count)
+                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                return order != 0 ? order < 0 : x.count < y.count
+            }
+        }
     }
 }

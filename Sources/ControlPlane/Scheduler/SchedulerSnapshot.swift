@@ -7,12 +7,16 @@ import Kube
 /// the nodes and never re-sums any node's pods. A value type: a copy is a consistent snapshot.
 public struct SchedulerSnapshot: Sendable {
     struct Entry: Sendable {
+        var name: String
         /// Nil while pods are bound to a node the snapshot has not seen (or no longer has).
         var node: SchedulingNode?
         var usage = NodeUsage()
     }
 
-    private(set) var entries: [String: Entry] = [:]
+    /// Dense, in the order nodes arrived (a removed entry's place is taken by the last one): the
+    /// scheduler walks it by position, which a dictionary cannot offer in constant time.
+    private(set) var entries: [Entry] = []
+    private var positions: [String: Int] = [:]
     /// Where each counted pod is counted, so a pod can be moved or removed by key alone.
     private var podNodes: [PodKey: String] = [:]
     /// How many nodes are known (entries holding only pods are not nodes).
@@ -29,13 +33,33 @@ public struct SchedulerSnapshot: Sendable {
 
     /// The names of the known nodes, sorted.
     public var nodeNames: [String] {
-        entries.compactMap { $0.value.node == nil ? nil : $0.key }.sorted()
+        entries.compactMap { $0.node == nil ? nil : $0.name }.sorted()
     }
 
-    public func containsNode(named name: String) -> Bool { entries[name]?.node != nil }
+    private func entry(_ name: String) -> Entry? { positions[name].map { entries[$0] } }
+
+    public func containsNode(named name: String) -> Bool { entry(name)?.node != nil }
 
     /// The usage counted on `nodeName`, empty when nothing is bound there.
-    public func usage(ofNode nodeName: String) -> NodeUsage { entries[nodeName]?.usage ?? NodeUsage() }
+    public func usage(ofNode nodeName: String) -> NodeUsage { entry(nodeName)?.usage ?? NodeUsage() }
+
+    /// The position of `name`'s entry, made if missing.
+    private mutating func position(_ name: String) -> Int {
+        if let position = positions[name] { return position }
+        entries.append(Entry(name: name))
+        positions[name] = entries.count - 1
+        return entries.count - 1
+    }
+
+    /// Drops `name`'s entry if it holds neither a node nor pods.
+    private mutating func dropIfEmpty(_ name: String) {
+        guard let position = positions[name], entries[position].node == nil, entries[position].usage.isEmpty else { return }
+        positions[name] = nil
+        let last = entries.removeLast()
+        guard position < entries.count else { return }
+        entries[position] = last
+        positions[last.name] = position
+    }
 
     /// The node a pod is counted on.
     public func nodeName(of key: PodKey) -> String? { podNodes[key] }
@@ -44,17 +68,18 @@ public struct SchedulerSnapshot: Sendable {
     public mutating func updateNode(_ node: Node) {
         guard let name = node.metadata.name else { return }
         let scheduling = SchedulingNode(node)
-        if entries[name]?.node == nil { nodeCount += 1 }
-        entries[name, default: Entry()].node = scheduling
+        let position = position(name)
+        if entries[position].node == nil { nodeCount += 1 }
+        entries[position].node = scheduling
     }
 
     /// Forgets a node. Pods still bound to it stay counted until they are removed, as in
     /// kube-scheduler's cache, so a node that comes back finds them.
     public mutating func removeNode(named name: String) {
-        guard var entry = entries[name], entry.node != nil else { return }
+        guard let position = positions[name], entries[position].node != nil else { return }
         nodeCount -= 1
-        entry.node = nil
-        entries[name] = entry.usage.isEmpty ? nil : entry
+        entries[position].node = nil
+        dropIfEmpty(name)
     }
 
     /// Counts a pod on the node it is bound to (`spec.nodeName`), moving it if it was counted
@@ -66,7 +91,7 @@ public struct SchedulerSnapshot: Sendable {
             removePod(key)
         }
         guard !nodeName.isEmpty, !NodeUsage.isTerminated(pod) else { return }
-        entries[nodeName, default: Entry()].usage.set(PodRequest(pod.spec), for: key)
+        entries[position(nodeName)].usage.set(PodRequest(pod.spec), for: key)
         podNodes[key] = nodeName
     }
 
@@ -84,14 +109,16 @@ public struct SchedulerSnapshot: Sendable {
 
     /// Stops counting the pod with this key, wherever it is counted.
     public mutating func removePod(_ key: PodKey) {
-        guard let nodeName = podNodes.removeValue(forKey: key), var entry = entries[nodeName] else { return }
-        entry.usage.remove(key)
-        entries[nodeName] = entry.node == nil && entry.usage.isEmpty ? nil : entry
+        guard let nodeName = podNodes.removeValue(forKey: key), let position = positions[nodeName] else { return }
+        entries[position].usage.remove(key)
+        dropIfEmpty(nodeName)
     }
 }
 
 /// A node reduced to what the filters and scores read, with its allocatable parsed once.
-struct SchedulingNode: Sendable {
+/// A class: the scheduler reads hundreds of these per pod, and a reference costs one retain where
+/// a struct copy retains each of its strings, arrays and dictionaries.
+final class SchedulingNode: Sendable {
     let name: String
     let labels: [String: String]
     let unschedulable: Bool

@@ -30,7 +30,7 @@ extension APIServer {
         return Self.ok(successStatus(code: 201, details: nil), status: .created)
     }
 
-    /// Sets `spec.nodeName` (409 if the pod is already assigned), as a binding or the scheduler does.
+    /// Sets `spec.nodeName` (409 if the pod is already assigned) and PodScheduled=True, as a binding or the scheduler does.
     func assign(_ pods: ResourceType, key: ObjectKey, to node: String) throws(APIError) {
         guard var pod = store.get(pods.storageKey, key) else { throw APIError.notFound(pods, key.name) }
         if let current = pod["spec"]?["nodeName"]?.stringValue, !current.isEmpty {
@@ -43,6 +43,8 @@ extension APIServer {
             throw APIError.conflict(pods, key.name, "pod \(key.name) is being deleted, cannot be assigned to a host")
         }
         pod["spec"]?["nodeName"] = .string(node)
+        // One write, as the apiserver's binding storage does: the node and PodScheduled=True together.
+        _ = pod.setPodScheduled("True", at: configuration.now())
         let old = store.get(pods.storageKey, key)
         let stored = store.put(pods.storageKey, key, pod)
         afterWrite(pods, key: key, old: old, new: stored)

@@ -36,7 +36,13 @@ final class Watcher {
             await withCheckedContinuation { waiter = $0 }
         }
         defer { queued.removeAll(keepingCapacity: true) }
-        return queued.count == 1 ? queued[0] : Array(queued.joined())
+        if queued.count == 1 { return queued[0] }
+        // Appending buffers, not iterating a joined sequence byte by byte: this runs once per burst
+        // per watcher, on every event the server sends.
+        var batch: [UInt8] = []
+        batch.reserveCapacity(queued.reduce(0) { $0 + $1.count })
+        for line in queued { batch.append(contentsOf: line) }
+        return batch
     }
 
     func offer(_ event: StoredEvent) {

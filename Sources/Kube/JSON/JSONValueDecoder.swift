@@ -39,15 +39,17 @@ private func mismatch(_ type: Any.Type, _ value: JSONValue, _ path: [any CodingK
     .typeMismatch(type, DecodingError.Context(codingPath: path, debugDescription: "expected \(type), found \(value.text.prefix(40))"))
 }
 
-/// Converts a scalar to the requested primitive, as JSONDecoder does (exact numbers only).
-private func primitive<T>(_ type: T.Type, _ value: JSONValue, _ path: [any CodingKey]) throws -> T {
-    switch (value, type) {
-    case (.string(let text), is String.Type): return text as! T
-    case (.bool(let flag), is Bool.Type): return flag as! T
-    case (.integer(let number), is Double.Type): return Double(number) as! T
-    case (.double(let number), is Double.Type): return number as! T
-    case (.integer(let number), is Float.Type): return Float(number) as! T
-    case (.double(let number), is Float.Type): return Float(number) as! T
+/// Converts a scalar to the requested primitive, as JSONDecoder does (exact numbers only). The path
+/// is built only for an error: most values decode, and an array per field is most of the cost.
+private func primitive<T>(_ type: T.Type, _ value: JSONValue, _ path: @autoclosure () -> [any CodingKey]) throws -> T {
+    switch value {
+    case .string(let text) where T.self == String.self: return text as! T
+    case .bool(let flag) where T.self == Bool.self: return flag as! T
+    case .integer(let number) where T.self == Int.self: if let result = Int(exactly: number) { return result as! T }
+    case .integer(let number) where T.self == Double.self: return Double(number) as! T
+    case .double(let number) where T.self == Double.self: return number as! T
+    case .integer(let number) where T.self == Float.self: return Float(number) as! T
+    case .double(let number) where T.self == Float.self: return Float(number) as! T
     default: break
     }
     let integer: Int64? = switch value {
@@ -71,20 +73,21 @@ private func primitive<T>(_ type: T.Type, _ value: JSONValue, _ path: [any Codin
         }
     }
     if case .null = value {
-        throw DecodingError.valueNotFound(type, DecodingError.Context(codingPath: path, debugDescription: "found null"))
+        throw DecodingError.valueNotFound(type, DecodingError.Context(codingPath: path(), debugDescription: "found null"))
     }
-    throw mismatch(type, value, path)
+    throw mismatch(type, value, path())
 }
 
-private func decodeValue<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ path: [any CodingKey]) throws -> T {
-    if let direct = value as? T { return direct }
-    switch type {
-    case is String.Type, is Bool.Type, is Double.Type, is Float.Type, is Int.Type, is Int64.Type, is Int32.Type,
-        is Int16.Type, is Int8.Type, is UInt.Type, is UInt64.Type, is UInt32.Type, is UInt16.Type, is UInt8.Type:
-        return try primitive(type, value, path)
-    default:
-        return try T(from: ValueDecoder(value: value, codingPath: path))
-    }
+/// The metatypes `primitive` converts, compared by identity (a dynamic `is` cast per value costs more).
+private let primitiveTypes: [ObjectIdentifier] = [
+    String.self, Bool.self, Double.self, Float.self, Int.self, Int64.self, Int32.self, Int16.self, Int8.self,
+    UInt.self, UInt64.self, UInt32.self, UInt16.self, UInt8.self,
+].map { ObjectIdentifier($0) }
+
+private func decodeValue<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ path: @autoclosure () -> [any CodingKey]) throws -> T {
+    if T.self == JSONValue.self { return value as! T }
+    if primitiveTypes.contains(ObjectIdentifier(T.self)) { return try primitive(type, value, path()) }
+    return try T(from: ValueDecoder(value: value, codingPath: path()))
 }
 
 private struct IndexKey: CodingKey {
