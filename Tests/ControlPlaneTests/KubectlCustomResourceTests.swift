@@ -58,6 +58,10 @@ import Testing
         ])
         #expect(established.status == 0, "\(established)")
 
+        // The CRD's schema is what `kubectl explain` reads.
+        let explain = try await harness.kubectl(["explain", "widgets.spec.size"])
+        #expect(explain.status == 0 && explain.stdout.contains("FIELD: size <integer>"), "\(explain)")
+
         let widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: 3\n  color: blue\n  extra: pruned\nstatus:\n  phase: ignored\n"
         let created = try await harness.kubectl(["apply", "-f", try harness.file("w1.yaml", widget)])
         #expect(created.stdout == "widget.example.com/w1 created\n", "\(created)")

@@ -23,6 +23,17 @@ import Testing
         let explain = try await harness.kubectl(["explain", "deployments"])
         #expect(explain.status == 0 && explain.stderr.isEmpty, "\(explain)")
         #expect(explain.stdout.contains("KIND:       Deployment"), "\(explain)")
+        // Nested fields, through the pod template into the containers' resources.
+        let nested = try await harness.kubectl(["explain", "deployments.spec.template.spec.containers.resources"])
+        #expect(nested.status == 0 && nested.stderr.isEmpty, "\(nested)")
+        #expect(nested.stdout.contains("FIELD: resources <ResourceRequirements>"), "\(nested)")
+        #expect(nested.stdout.contains("limits\t<map[string]"), "\(nested)")
+        let conditions = try await harness.kubectl(["explain", "nodes.status.conditions.lastHeartbeatTime"])
+        #expect(conditions.stdout.contains("FIELD: lastHeartbeatTime <string>"), "\(conditions)")
+        let recursive = try await harness.kubectl(["explain", "pods.spec.tolerations", "--recursive"])
+        #expect(recursive.status == 0 && recursive.stdout.contains("tolerationSeconds\t<integer>"), "\(recursive)")
+        let missing = try await harness.kubectl(["explain", "pods.spec.noSuchField"])
+        #expect(missing.status != 0 && missing.stderr.contains(#"field "noSuchField" does not exist"#), "\(missing)")
 
         // A second apply with a change patches (client-side apply's strategic merge patch).
         let changed = KubectlWorkloadTests.deployment.replacingOccurrences(of: "replicas: 2", with: "replicas: 3")

@@ -56,7 +56,9 @@ public final class APIServer {
         router.get("/version") { _ in .json(Discovery.version) }
         router.get("/openapi/v3/{path...}") { [unowned self] request in
             let path = request.pathParameters["path"] ?? ""
-            return path.isEmpty ? OpenAPI.index(registry) : OpenAPI.response(registry, path: path)
+            let custom: OpenAPI.CustomSchemas = { [unowned self] in customSchema($0) }
+            return path.isEmpty
+                ? OpenAPI.index(registry, custom: custom) : OpenAPI.response(registry, path: path, custom: custom)
         }
         return router
     }

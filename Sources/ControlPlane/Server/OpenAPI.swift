@@ -2,22 +2,27 @@ import HTTP
 import Kube
 
 /// OpenAPI v3 documents, one per group-version: enough for kubectl to learn that the server takes
-/// `fieldValidation` (so it skips client-side validation) and for `kubectl explain <kind>` to find
-/// each kind. The schemas are outlines (kind, apiVersion, metadata, spec, status), not the full API.
+/// `fieldValidation` (so it skips client-side validation) and for `kubectl explain` to walk a kind's
+/// fields. Built-in kinds take their shapes from `SchemaCatalog`, custom resources from their CRD's
+/// schema; any other kind is an outline (kind, apiVersion, metadata, spec, status).
 enum OpenAPI {
-    static func index(_ registry: ResourceRegistry) -> HTTPResponse {
+    /// The CRD schema of a custom resource type (`APIServer.customSchema`).
+    typealias CustomSchemas = (ResourceType) -> JSONValue?
+
+    static func index(_ registry: ResourceRegistry, custom: CustomSchemas) -> HTTPResponse {
         var paths = JSONObject()
         var groupVersions: [(String, String)] = [("", "v1")]
         for (group, versions) in registry.groups { for version in versions { groupVersions.append((group, version)) } }
         for (group, version) in groupVersions {
             let path = group.isEmpty ? "api/\(version)" : "apis/\(group)/\(version)"
-            let hash = String(UInt64(bitPattern: Int64(document(registry, group: group, version: version).hashValue)), radix: 16)
+            let document = document(registry, group: group, version: version, custom: custom)
+            let hash = String(UInt64(bitPattern: Int64(document.hashValue)), radix: 16)
             paths[path] = ["serverRelativeURL": .string("/openapi/v3/\(path)?hash=\(hash)")]
         }
         return APIServer.ok(["paths": .object(paths)])
     }
 
-    static func response(_ registry: ResourceRegistry, path: String) -> HTTPResponse {
+    static func response(_ registry: ResourceRegistry, path: String, custom: CustomSchemas) -> HTTPResponse {
         let parts = path.split(separator: "/").map(String.init)
         let (group, version): (String, String)
         switch parts.count {
@@ -26,16 +31,24 @@ enum OpenAPI {
         default: return APIError.pathNotFound.response
         }
         guard !registry.types(group: group, version: version).isEmpty else { return APIError.pathNotFound.response }
-        return APIServer.ok(document(registry, group: group, version: version))
+        return APIServer.ok(document(registry, group: group, version: version, custom: custom))
     }
 
-    static func document(_ registry: ResourceRegistry, group: String, version: String) -> JSONValue {
+    static func document(_ registry: ResourceRegistry, group: String, version: String, custom: CustomSchemas) -> JSONValue {
         var paths = JSONObject()
         var schemas = JSONObject()
         for type in registry.types(group: group, version: version) {
             let gvk: JSONValue = ["group": .string(type.group), "version": .string(type.version), "kind": .string(type.kind)]
             let name = schemaName(type)
-            schemas[name] = schema(type, gvk: gvk)
+            if let catalog = SchemaCatalog.schemas(component: name, isKind: true) {
+                for (component, schema) in catalog { schemas[component] = schema }
+                schemas[name]?["description"] = .string("\(type.kind): \(type.resource) served by the node-agent embedded control plane.")
+                schemas[name]?["x-kubernetes-group-version-kind"] = [gvk]
+            } else if type.isCustom, let schema = custom(type) {
+                schemas[name] = customResource(schema, gvk: gvk)
+            } else {
+                schemas[name] = schema(type, gvk: gvk)
+            }
             let reference: JSONValue = ["$ref": .string("#/components/schemas/\(name)")]
             let parameters: JSONValue = [
                 ["name": "dryRun", "in": "query", "schema": ["type": "string", "uniqueItems": true]],
@@ -53,19 +66,27 @@ enum OpenAPI {
             paths[collection] = ["post": operation("post", "create")]
             paths[collection + "/{name}"] = ["put": operation("put", "replace"), "patch": operation("patch", "patch")]
         }
-        schemas["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"] = [
-            "description": "Standard object's metadata.", "type": "object",
-            "properties": [
-                "name": ["description": "Name must be unique within a namespace.", "type": "string"],
-                "namespace": ["description": "Namespace defines the space within which each name must be unique.", "type": "string"],
-                "labels": ["description": "Map of string keys and values for organizing and selecting objects.", "type": "object", "additionalProperties": ["type": "string"]],
-                "annotations": ["description": "Unstructured key value map stored with a resource.", "type": "object", "additionalProperties": ["type": "string"]],
-            ],
-        ]
+        for (component, schema) in SchemaCatalog.schemas(component: objectMeta, isKind: false) ?? [:] {
+            schemas[component] = schema
+        }
         return [
             "openapi": "3.0.0", "info": ["title": "Kubernetes", "version": "v1.19.0"], "paths": .object(paths),
             "components": ["schemas": .object(schemas)],
         ]
+    }
+
+    private static let objectMeta = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+
+    /// A CRD's `openAPIV3Schema`, with the fields every object has.
+    private static func customResource(_ schema: JSONValue, gvk: JSONValue) -> JSONValue {
+        var schema = schema
+        var properties = schema["properties"] ?? .object([:])
+        if properties["apiVersion"] == nil { properties["apiVersion"] = ["type": "string"] }
+        if properties["kind"] == nil { properties["kind"] = ["type": "string"] }
+        properties["metadata"] = ["allOf": [["$ref": .string("#/components/schemas/\(objectMeta)")]]]
+        schema["properties"] = properties
+        schema["x-kubernetes-group-version-kind"] = [gvk]
+        return schema
     }
 
     private static func schemaName(_ type: ResourceType) -> String {
@@ -79,7 +100,7 @@ enum OpenAPI {
             "kind": ["description": "Kind is a string value representing the REST resource this object represents.", "type": "string"],
             "metadata": [
                 "description": "Standard object's metadata.",
-                "allOf": [["$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"]],
+                "allOf": [["$ref": .string("#/components/schemas/\(objectMeta)")]],
                 "default": .object([:]),
             ],
         ]
