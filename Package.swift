@@ -40,6 +40,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer", "TestSupport"]),
         .testTarget(name: "KubeTests", dependencies: ["Kube", "HTTPServer", "TestSupport"]),
+        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "NodeAgent", "Kube", "Loop", "TestSupport"]),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Kube", "HTTPServer", "HTTPClient", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

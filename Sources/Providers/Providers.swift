@@ -1,7 +1,26 @@
+import Loop
 import NodeAgent
 
-/// The built-in providers (`mock`, `kubemark`, `cloudpool`), each registered under its `--provider` name.
+/// The built-in providers, each registered under its `--provider` name with how to make it from its
+/// `--provider-config` file (nil when none was given). Adding a provider is one type and one line here.
 public enum Providers {
-    /// Names accepted by `--provider`; grows as each provider lands.
-    public static let names: [String] = []
+    public typealias Factory = @LoopActor (_ configPath: String?) throws(ProviderConfigError) -> any Provider
+
+    public static let registry: [String: Factory] = [
+        "mock": { path throws(ProviderConfigError) in
+            MockProvider(configuration: try path.map { path throws(ProviderConfigError) in try MockConfiguration.load(path: path) } ?? MockConfiguration())
+        },
+    ]
+
+    /// Names accepted by `--provider`, sorted.
+    public static var names: [String] { registry.keys.sorted() }
+
+    /// The provider `name` with its config, or a one-line error.
+    @LoopActor
+    public static func make(_ name: String, configPath: String?) throws(ProviderConfigError) -> any Provider {
+        guard let factory = registry[name] else {
+            throw ProviderConfigError("unknown provider \"\(name)\" (known: \(names.joined(separator: ", ")))")
+        }
+        return try factory(configPath)
+    }
 }

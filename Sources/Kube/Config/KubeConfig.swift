@@ -65,10 +65,16 @@ public enum KubeConfig {
 
     /// Decodes kubeconfig text: JSON when it starts with `{`, else YAML. Empty text is an empty config.
     public static func decode(_ text: String) throws -> KubeConfigFile {
+        try decode(KubeConfigFile.self, from: text, empty: KubeConfigFile())
+    }
+
+    /// Decodes a configuration document (a kubeconfig, a provider's config): JSON when it starts with
+    /// `{`, else YAML; `empty` for a document with no content. Errors are described by `describe`.
+    public static func decode<T: Decodable>(_ type: T.Type, from text: String, empty: T) throws -> T {
         let start = text.first { !$0.isWhitespace }
         if start == "{" {
             do {
-                return try JSONDecoder().decode(KubeConfigFile.self, from: Data(text.utf8))
+                return try JSONDecoder().decode(T.self, from: Data(text.utf8))
             } catch {
                 // Foundation only says "not valid JSON"; libyaml reads JSON syntax too and says where it breaks.
                 if case DecodingError.dataCorrupted(let context) = error, context.codingPath.isEmpty {
@@ -77,8 +83,8 @@ public enum KubeConfig {
                 throw error
             }
         }
-        guard let node = try Yams.compose(yaml: text) else { return KubeConfigFile() }
-        return try YAMLDecoder().decode(KubeConfigFile.self, from: node)
+        guard let node = try Yams.compose(yaml: text) else { return empty }
+        return try YAMLDecoder().decode(T.self, from: node)
     }
 
     static func splitList(_ list: String, home: String) -> [String] {
@@ -99,8 +105,8 @@ public enum KubeConfig {
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
     }
 
-    /// One line for a decoding failure, naming the field as a kubeconfig path (`users[0].user.token`).
-    static func describe(_ error: any Error) -> String {
+    /// One line for a decoding failure, naming the field as a path (`users[0].user.token`).
+    public static func describe(_ error: any Error) -> String {
         switch error {
         case let error as YamlError:
             return describeYAML(error)

@@ -1,0 +1,126 @@
+import Kube
+import Loop
+import NodeAgent
+
+/// `--provider mock` (SPEC §2.1): pods run at once with every container ready, deletion completes at
+/// once, and each container's log is a few deterministic lines. For trying the agent and for tests.
+@LoopActor
+public final class MockProvider: PodLogsProvider {
+    public let configuration: MockConfiguration
+    private let now: @Sendable () -> Time
+    private var running: [PodKey: ProviderPod] = [:]
+    private var events: ProviderEvents?
+    /// How many times a pod was started: an agent restart must not start pods again.
+    public private(set) var createCount = 0
+
+    private struct PodKey: Hashable {
+        var namespace: String
+        var name: String
+    }
+
+    public init(configuration: MockConfiguration = MockConfiguration(), now: @escaping @Sendable () -> Time = { .now() }) {
+        self.configuration = configuration
+        self.now = now
+    }
+
+    public func start(nodes: [String], events: ProviderEvents) async throws {
+        self.events = events
+    }
+
+    public func node(named node: String) async throws -> ProviderNode {
+        ProviderNode(
+            capacity: configuration.capacity, instanceType: configuration.instanceType, labels: configuration.labels)
+    }
+
+    public func createPod(_ pod: Pod, on node: String) async throws {
+        let key = try Self.key(pod)
+        guard running[key] == nil else { return }
+        var started = pod
+        started.status = running(pod, at: now())
+        running[key] = ProviderPod(pod: started, node: node)
+        createCount += 1
+        events?.podChanged(key.namespace, key.name)
+    }
+
+    public func updatePod(_ pod: Pod, on node: String) async throws {
+        let key = try Self.key(pod)
+        guard var current = running[key] else { throw ProviderError.notFound("pod \(key.namespace)/\(key.name) is not running") }
+        let status = current.pod.status
+        current.pod = pod
+        current.pod.status = status
+        // Changed images take effect at once, as a restart would make them.
+        current.pod.status?.containerStatuses = pod.spec?.containers?.map { container in
+            var status = status?.containerStatuses?.first { $0.name == container.name } ?? ContainerStatus(name: container.name)
+            status.image = container.image
+            return status
+        }
+        running[key] = current
+        events?.podChanged(key.namespace, key.name)
+    }
+
+    public func deletePod(_ pod: Pod, on node: String) async throws {
+        let key = try Self.key(pod)
+        guard running.removeValue(forKey: key) != nil else { return }
+        events?.podChanged(key.namespace, key.name)
+    }
+
+    public func pod(namespace: String, name: String) async throws -> Pod? {
+        running[PodKey(namespace: namespace, name: name)]?.pod
+    }
+
+    public func pods() async throws -> [ProviderPod] {
+        running.values.sorted { ($0.pod.metadata.namespace ?? "", $0.pod.metadata.name ?? "") < ($1.pod.metadata.namespace ?? "", $1.pod.metadata.name ?? "") }
+    }
+
+    /// Line N of a container's log is `<pod> <container> line N`, with `--timestamps` the pod's start time.
+    public func logs(namespace: String, pod name: String, container: String, options: LogOptions) async throws
+        -> AsyncThrowingStream<[UInt8], any Error>
+    {
+        guard let pod = running[PodKey(namespace: namespace, name: name)]?.pod else {
+            throw ProviderError.notFound("pod \(namespace)/\(name) is not running")
+        }
+        guard pod.spec?.containers?.contains(where: { $0.name == container }) == true else {
+            throw ProviderError.notFound("container \(container) is not valid for pod \(name)")
+        }
+        if options.previous {
+            throw ProviderError.invalid("previous terminated container \"\(container)\" in pod \"\(name)\" not found")
+        }
+        let started = pod.status?.startTime ?? now()
+        // Every line was written when the container started: `sinceSeconds` keeps them or none.
+        let written = options.sinceSeconds.map { started >= now() - .seconds($0) } ?? true
+        var lines = (0..<(written ? configuration.logLines : 0)).map { index in
+            (options.timestamps ? started.rfc3339 + " " : "") + "\(name) \(container) line \(index + 1)\n"
+        }
+        if let tail = options.tailLines { lines = Array(lines.suffix(max(tail, 0))) }
+        var bytes = Array(lines.joined().utf8)
+        if let limit = options.limitBytes { bytes = Array(bytes.prefix(max(limit, 0))) }
+        return AsyncThrowingStream { continuation in
+            if !bytes.isEmpty { continuation.yield(bytes) }
+            // The mock writes nothing more: a follower waits until it goes away.
+            if !options.follow { continuation.finish() }
+        }
+    }
+
+    private func running(_ pod: Pod, at time: Time) -> PodStatus {
+        var status = pod.status ?? PodStatus()
+        status.phase = "Running"
+        status.startTime = status.startTime ?? time
+        let ready = ["Initialized", "Ready", "ContainersReady", "PodScheduled"].map {
+            PodCondition(type: $0, status: "True", lastTransitionTime: time)
+        }
+        status.conditions = ready
+        status.containerStatuses = (pod.spec?.containers ?? []).map { container in
+            ContainerStatus(
+                name: container.name, state: ContainerState(running: .init(startedAt: time)), ready: true,
+                restartCount: 0, image: container.image, imageID: "mock://\(container.image ?? "")",
+                containerID: "mock://\(pod.metadata.namespace ?? "")/\(pod.metadata.name ?? "")/\(container.name ?? "")",
+                started: true)
+        }
+        return status
+    }
+
+    private static func key(_ pod: Pod) throws(ProviderError) -> PodKey {
+        guard let name = pod.metadata.name, !name.isEmpty else { throw ProviderError.invalid("a pod without a name") }
+        return PodKey(namespace: pod.metadata.namespace ?? "default", name: name)
+    }
+}
