@@ -8,7 +8,8 @@ public enum Providers {
 
     public static let registry: [String: Factory] = [
         "mock": { path throws(ProviderConfigError) in
-            MockProvider(configuration: try path.map { path throws(ProviderConfigError) in try MockConfiguration.load(path: path) } ?? MockConfiguration())
+            guard let path else { return MockProvider() }
+            return MockProvider(configuration: try MockConfiguration.load(path: path))
         },
     ]
 
@@ -23,4 +24,10 @@ public enum Providers {
         }
         return try factory(configPath)
     }
+}
+
+/// A provider configuration that cannot be used, as one line.
+public struct ProviderConfigError: Error, Equatable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

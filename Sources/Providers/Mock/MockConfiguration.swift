@@ -51,9 +51,3 @@ public struct MockConfiguration: Decodable, Sendable, Equatable {
         }
     }
 }
-
-/// A provider configuration that cannot be used, as one line.
-public struct ProviderConfigError: Error, Equatable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}

@@ -36,7 +36,7 @@ public final class MockProvider: PodLogsProvider {
         let key = try Self.key(pod)
         guard running[key] == nil else { return }
         var started = pod
-        started.status = running(pod, at: now())
+        started.status = runningStatus(pod, at: now())
         running[key] = ProviderPod(pod: started, node: node)
         createCount += 1
         events?.podChanged(key.namespace, key.name)
@@ -101,7 +101,7 @@ public final class MockProvider: PodLogsProvider {
         }
     }
 
-    private func running(_ pod: Pod, at time: Time) -> PodStatus {
+    private func runningStatus(_ pod: Pod, at time: Time) -> PodStatus {
         var status = pod.status ?? PodStatus()
         status.phase = "Running"
         status.startTime = status.startTime ?? time
