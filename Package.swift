@@ -26,7 +26,7 @@ let package = Package(
 
         .target(name: "Kube", dependencies: ["HTTP", "HTTPClient", "Loop", .product(name: "Yams", package: "Yams")]),
         .target(name: "ControlPlane", dependencies: ["Kube", "HTTPServer", "HTTPClient"]),
-        .target(name: "NodeAgent", dependencies: ["Kube", "HTTPServer"]),
+        .target(name: "NodeAgent", dependencies: ["Kube", "HTTPServer", "HTTPClient"]),
         .target(name: "Providers", dependencies: ["NodeAgent"]),
         .target(name: "Valet", dependencies: ["Kube", "HTTPServer", "HTTPClient"]),
         .executableTarget(
@@ -40,6 +40,9 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer", "TestSupport"]),
         .testTarget(name: "KubeTests", dependencies: ["Kube", "HTTPServer", "TestSupport"]),
+        .testTarget(
+            name: "NodeAgentTests",
+            dependencies: ["NodeAgent", "Providers", "ControlPlane", "Kube", "HTTPServer", "HTTPClient", "Loop", "TestSupport"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "NodeAgent", "Kube", "Loop", "TestSupport"]),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Kube", "HTTPServer", "HTTPClient", "TestSupport"]),
     ],

@@ -1,0 +1,143 @@
+import Loop
+
+/// The agent's own Prometheus metrics (`/metrics` on the kubelet API): counters, gauges and histograms
+/// with labels, rendered in the text exposition format 0.0.4. Loop-isolated: every writer runs on the loop.
+@LoopActor
+public final class MetricsRegistry {
+    private var families: [Family] = []
+
+    public init() {}
+
+    public func counter(_ name: String, help: String, labels: [String] = []) -> Counter {
+        Counter(register(name, help: help, type: "counter", labels: labels, buckets: []))
+    }
+
+    public func gauge(_ name: String, help: String, labels: [String] = []) -> Gauge {
+        Gauge(register(name, help: help, type: "gauge", labels: labels, buckets: []))
+    }
+
+    /// `buckets` are upper bounds, ascending; `+Inf` is added.
+    public func histogram(_ name: String, help: String, labels: [String] = [], buckets: [Double]) -> Histogram {
+        Histogram(register(name, help: help, type: "histogram", labels: labels, buckets: buckets.sorted()))
+    }
+
+    /// Every family, sorted by name, as Prometheus scrapes it.
+    public func render() -> String {
+        var text = ""
+        for family in families.sorted(by: { $0.name < $1.name }) { family.render(into: &text) }
+        return text
+    }
+
+    private func register(_ name: String, help: String, type: String, labels: [String], buckets: [Double]) -> Family {
+        if let existing = families.first(where: { $0.name == name }) { return existing }
+        let family = Family(name: name, help: help, type: type, labels: labels, buckets: buckets)
+        families.append(family)
+        return family
+    }
+
+    /// One metric name with its series, keyed by label values.
+    final class Family {
+        let name: String
+        let help: String
+        let type: String
+        let labels: [String]
+        let buckets: [Double]
+        var values: [[String]: Double] = [:]
+        /// Histograms: per series, the count in each bucket (not cumulative), then sum and count.
+        var observations: [[String]: (buckets: [UInt64], sum: Double, count: UInt64)] = [:]
+
+        init(name: String, help: String, type: String, labels: [String], buckets: [Double]) {
+            self.name = name
+            self.help = help
+            self.type = type
+            self.labels = labels
+            self.buckets = buckets
+        }
+
+        func render(into text: inout String) {
+            text += "# HELP \(name) \(Self.escapeHelp(help))\n# TYPE \(name) \(type)\n"
+            if type == "histogram" {
+                for key in observations.keys.sorted(by: Self.precedes) {
+                    let series = observations[key]!
+                    var cumulative: UInt64 = 0
+                    for (index, bound) in buckets.enumerated() {
+                        cumulative += series.buckets[index]
+                        text += name + "_bucket" + labelText(key, extra: ("le", Self.number(bound))) + " \(cumulative)\n"
+                    }
+                    text += name + "_bucket" + labelText(key, extra: ("le", "+Inf")) + " \(series.count)\n"
+                    text += name + "_sum" + labelText(key) + " " + Self.number(series.sum) + "\n"
+                    text += name + "_count" + labelText(key) + " \(series.count)\n"
+                }
+            } else {
+                if labels.isEmpty, values.isEmpty { values[[]] = 0 }
+                for key in values.keys.sorted(by: Self.precedes) {
+                    text += name + labelText(key) + " " + Self.number(values[key]!) + "\n"
+                }
+            }
+        }
+
+        private func labelText(_ values: [String], extra: (String, String)? = nil) -> String {
+            var pairs = zip(labels, values).map { "\($0)=\"\(Self.escapeLabel($1))\"" }
+            if let extra { pairs.append("\(extra.0)=\"\(extra.1)\"") }
+            return pairs.isEmpty ? "" : "{" + pairs.joined(separator: ",") + "}"
+        }
+
+        static func precedes(_ a: [String], _ b: [String]) -> Bool { a.lexicographicallyPrecedes(b) }
+
+        static func number(_ value: Double) -> String {
+            if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+            if value.isNaN { return "NaN" }
+            if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+            return String(value)
+        }
+
+        static func escapeHelp(_ text: String) -> String {
+            text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
+        }
+
+        static func escapeLabel(_ text: String) -> String {
+            escapeHelp(text).replacingOccurrences(of: "\"", with: "\\\"")
+        }
+    }
+}
+
+/// A value that only goes up.
+@LoopActor
+public struct Counter {
+    let family: MetricsRegistry.Family
+    init(_ family: MetricsRegistry.Family) { self.family = family }
+
+    public func inc(_ labelValues: [String] = [], by amount: Double = 1) {
+        family.values[labelValues, default: 0] += amount
+    }
+
+    public func value(_ labelValues: [String] = []) -> Double { family.values[labelValues] ?? 0 }
+}
+
+/// A value that goes up and down.
+@LoopActor
+public struct Gauge {
+    let family: MetricsRegistry.Family
+    init(_ family: MetricsRegistry.Family) { self.family = family }
+
+    public func set(_ value: Double, _ labelValues: [String] = []) { family.values[labelValues] = value }
+    public func add(_ amount: Double, _ labelValues: [String] = []) { family.values[labelValues, default: 0] += amount }
+    public func value(_ labelValues: [String] = []) -> Double { family.values[labelValues] ?? 0 }
+}
+
+/// Observations counted into buckets, with their sum.
+@LoopActor
+public struct Histogram {
+    let family: MetricsRegistry.Family
+    init(_ family: MetricsRegistry.Family) { self.family = family }
+
+    public func observe(_ value: Double, _ labelValues: [String] = []) {
+        var series = family.observations[labelValues] ?? (Array(repeating: 0, count: family.buckets.count), 0, 0)
+        if let index = family.buckets.firstIndex(where: { value <= $0 }) { series.buckets[index] += 1 }
+        series.sum += value
+        series.count += 1
+        family.observations[labelValues] = series
+    }
+
+    public func count(_ labelValues: [String] = []) -> UInt64 { family.observations[labelValues]?.count ?? 0 }
+}
