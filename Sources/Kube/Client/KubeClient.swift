@@ -51,6 +51,10 @@ public final class KubeClient {
         limiter = RateLimiter(qps: configuration.qps, burst: configuration.burst, clock: clock)
     }
 
+    /// Told of every attempt `send` makes: method, HTTP status (0 when no answer came) and duration.
+    /// The agent's `/metrics` reads API latencies from it.
+    public var requestObserver: (@LoopActor (_ method: HTTPMethod, _ status: Int, _ duration: Duration) -> Void)?
+
     public func shutdown() { http.shutdown() }
 
     // MARK: - Requests
@@ -71,8 +75,10 @@ public final class KubeClient {
         while true {
             let request = try await prepare(method, path: path, query: query, body: body, contentType: contentType, timeout: timeout)
             let retryAfter: Duration
+            let started = clock.now
             do {
                 let response = try await http.execute(request)
+                requestObserver?(method, response.status.code, clock.now.duration(since: started))
                 if response.status.isSuccess { return response }
                 let error = KubeError.api(Self.status(of: response))
                 guard attempt < configuration.maxRetries else { throw error }
@@ -89,6 +95,7 @@ public final class KubeClient {
                     throw error
                 }
             } catch let error as HTTPClientError {
+                requestObserver?(method, 0, clock.now.duration(since: started))
                 let nothingSent = error.kind == .connect || error.kind == .dns
                 guard attempt < configuration.maxRetries, nothingSent || (idempotent && error.isTransient) else {
                     throw .transport(error.message)

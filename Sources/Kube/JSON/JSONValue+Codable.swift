@@ -1,3 +1,5 @@
+import Foundation
+
 /// Lets typed Codable structs embed opaque JSON (managedFields, RawExtension, unknown fields).
 ///
 /// Key order survives only as far as the decoder reports it: Foundation's JSONDecoder hands keys
@@ -79,4 +81,24 @@ struct JSONCodingKey: CodingKey {
     init(_ string: String) { stringValue = string }
     init(stringValue: String) { self.stringValue = stringValue }
     init?(intValue: Int) { stringValue = String(intValue) }
+}
+
+extension JSONValue {
+    /// A typed value as a JSON document (through JSONEncoder; keys sorted for stable output).
+    public init(encoding value: some Encodable) throws(KubeError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        do {
+            self = try JSONValue(parsing: Array(try encoder.encode(value)))
+        } catch {
+            throw .invalidRequest("encoding \(type(of: value)): \(error)")
+        }
+    }
+
+    /// The typed value this document describes.
+    public func decode<T: Decodable>(as type: T.Type) throws(KubeError) -> T {
+        do { return try JSONDecoder().decode(T.self, from: Data(serialized())) } catch {
+            throw .decoding("decoding \(T.self): \(error)")
+        }
+    }
 }

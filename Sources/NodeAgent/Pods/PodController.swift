@@ -1,0 +1,125 @@
+import Kube
+import Loop
+
+/// Every pod bound to the agent's nodes (SPEC §1.4): one informer feeds one idempotent reconcile per
+/// pod. Informer events and provider notifications only queue the pod's key; the reconcile reads the
+/// three states — the API server's pod, the provider's pod, what the agent has done — and takes the
+/// next step.
+@LoopActor
+final class PodController {
+    /// What the agent did for one pod, keyed by `namespace/name`.
+    struct PodState {
+        var uid: String?
+        var node: String
+        /// `deletePod` was called for this pod.
+        var deleteRequested = false
+    }
+
+    let configuration: AgentConfiguration
+    let client: KubeClient
+    let provider: any Provider
+    let clock: any LoopClock
+    let metrics: AgentMetrics
+    let logger: Logger
+    let events: EventRecorder
+    let informer: Informer<Pod>
+    private let nodes: Set<String>
+    private var addresses: [String: PodAddresses]
+    var states: [String: PodState] = [:]
+    private(set) var queue: ReconcileQueue!
+
+    init(
+        configuration: AgentConfiguration, client: KubeClient, provider: any Provider, networks: [String: IPv4Network],
+        clock: any LoopClock, metrics: AgentMetrics, logger: Logger, events: EventRecorder
+    ) {
+        self.configuration = configuration
+        self.client = client
+        self.provider = provider
+        self.clock = clock
+        self.metrics = metrics
+        self.logger = logger
+        self.events = events
+        nodes = Set(configuration.nodeNames)
+        addresses = networks.mapValues(PodAddresses.init)
+        var informerConfiguration = Informer<Pod>.Configuration(namespace: configuration.namespace)
+        // One node: the API server filters. Many: one watch of every bound pod, filtered here.
+        informerConfiguration.fieldSelector =
+            configuration.nodeCount == 1 ? "spec.nodeName=\(configuration.nodeName)" : "spec.nodeName!="
+        informer = Informer(
+            client: client, configuration: informerConfiguration, indexers: ["node": { [$0.spec?.nodeName ?? ""] }], clock: clock)
+        queue = ReconcileQueue(
+            workers: configuration.podWorkers, clock: clock, depthChanged: { [metrics] in metrics.queueDepth.set(Double($0)) }
+        ) { [unowned self] key in await self.reconcile(key) }
+    }
+
+    /// Lists the pods, adopts what the provider already runs (deleting from it what the cluster no
+    /// longer has), then reconciles every pod and follows changes.
+    func start() async throws {
+        informer.start()
+        await informer.waitForSync()
+        try await adopt()
+        informer.addHandlers(
+            .init(
+                onAdd: { [unowned self] pod in self.enqueue(pod) },
+                onUpdate: { [unowned self] _, pod in self.enqueue(pod) },
+                onDelete: { [unowned self] pod in self.enqueue(pod) }))
+    }
+
+    func stop() {
+        informer.stop()
+        queue.stop()
+    }
+
+    func enqueue(namespace: String, name: String) { queue.add(Store<Pod>.key(namespace: namespace, name: name)) }
+
+    private func enqueue(_ pod: Pod) {
+        guard let node = pod.spec?.nodeName, nodes.contains(node) else { return }
+        queue.add(Store<Pod>.key(of: pod))
+    }
+
+    /// The agent's pods as the API server has them, one node's or all.
+    func pods(on node: String?) -> [Pod] {
+        if let node { return informer.store.byIndex("node", node) }
+        return informer.store.all.filter { nodes.contains($0.spec?.nodeName ?? "") }
+    }
+
+    /// The API server's pod, when it is bound to one of the agent's nodes.
+    func desired(_ key: String) -> Pod? {
+        guard let pod = informer.store.get(key), let node = pod.spec?.nodeName, nodes.contains(node) else { return nil }
+        return pod
+    }
+
+    private func adopt() async throws {
+        for pod in pods(on: nil) {
+            let key = Store<Pod>.key(of: pod)
+            if let ip = pod.status?.podIP, pod.spec?.hostNetwork != true, let node = pod.spec?.nodeName {
+                addresses[node]?.reserve(ip, for: key)
+            }
+        }
+        var adopted = 0
+        for held in try await provider.pods() {
+            let key = Store<Pod>.key(of: held.pod)
+            if let pod = desired(key), pod.metadata.uid == held.pod.metadata.uid, pod.spec?.nodeName == held.node {
+                states[key] = PodState(uid: pod.metadata.uid, node: held.node, deleteRequested: pod.metadata.deletionTimestamp != nil)
+                adopted += 1
+            } else {
+                logger.info("deleting a pod the cluster no longer has", ["pod": key, "node": held.node])
+                try await provider.deletePod(held.pod, on: held.node)
+            }
+        }
+        metrics.pods.set(Double(pods(on: nil).count))
+        logger.info("pods adopted", ["count": String(adopted)])
+    }
+
+    // MARK: - Addresses
+
+    /// The pod's IP: the node's for hostNetwork pods, else one of the node's pod CIDR.
+    func address(for pod: Pod, key: String, node: String) -> String? {
+        if pod.spec?.hostNetwork == true { return configuration.nodeIP }
+        return addresses[node]?.allocate(for: key)
+    }
+
+    func releaseAddress(_ key: String, node: String) {
+        addresses[node]?.release(key)
+    }
+}

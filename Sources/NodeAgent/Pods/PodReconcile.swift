@@ -1,0 +1,160 @@
+import Kube
+import Loop
+
+/// The one reconcile of a pod: idempotent, so running it again after any change (or any failure)
+/// converges on the same end state.
+extension PodController {
+    func reconcile(_ key: String) async -> ReconcileQueue.Outcome {
+        do {
+            let outcome = try await step(key)
+            metrics.reconciles.inc(["success"])
+            return outcome
+        } catch {
+            metrics.reconciles.inc(["error"])
+            logger.warning("pod reconcile failed", ["pod": key, "error": "\(error)"])
+            return .retry
+        }
+    }
+
+    private func step(_ key: String) async throws -> ReconcileQueue.Outcome {
+        let desired = desired(key)
+        let (namespace, name) = Self.split(key)
+        // Gone from the cluster, or replaced by a new pod of the same name: stop what the provider runs.
+        if let state = states[key], desired == nil || desired?.metadata.uid != state.uid {
+            if let running = try await provider.pod(namespace: namespace, name: name) {
+                try await provider.deletePod(running, on: state.node)
+            }
+            releaseAddress(key, node: state.node)
+            states[key] = nil
+            metrics.pods.add(-1)
+        }
+        guard let pod = desired, let node = pod.spec?.nodeName else { return .done }
+        if states[key] == nil {
+            states[key] = PodState(uid: pod.metadata.uid, node: node)
+            metrics.pods.add(1)
+        }
+        if pod.metadata.deletionTimestamp != nil { return try await terminate(pod, key: key, node: node) }
+
+        var running = try await provider.pod(namespace: namespace, name: name)
+        if running == nil {
+            // A pod that ran to completion stays finished: nothing is started again.
+            if let phase = pod.status?.phase, phase == "Succeeded" || phase == "Failed" { return .done }
+            guard address(for: pod, key: key, node: node) != nil else {
+                events.pod(pod, node: node, reason: "FailedCreatePodSandBox", message: "no IP address left in the node's pod CIDR", warning: true)
+                return .retry
+            }
+            do {
+                try await provider.createPod(pod, on: node)
+            } catch {
+                events.pod(pod, node: node, reason: "FailedCreate", message: "\(error)", warning: true)
+                throw error
+            }
+            running = try await provider.pod(namespace: namespace, name: name)
+        } else if running?.spec != pod.spec {
+            try await provider.updatePod(pod, on: node)
+            running = try await provider.pod(namespace: namespace, name: name)
+        }
+        if let running { try await writeStatus(pod, reported: running, key: key, node: node) }
+        return .done
+    }
+
+    /// Graceful deletion: the provider stops the pod, then the object goes (grace 0, UID precondition)
+    /// once the provider no longer has it or the grace period is over.
+    private func terminate(_ pod: Pod, key: String, node: String) async throws -> ReconcileQueue.Outcome {
+        let (namespace, name) = Self.split(key)
+        if try await provider.pod(namespace: namespace, name: name) != nil {
+            if states[key]?.deleteRequested != true {
+                for container in pod.spec?.containers ?? [] {
+                    events.pod(pod, node: node, container: container.name, reason: "Killing", message: "Stopping container \(container.name ?? "")")
+                }
+                try await provider.deletePod(pod, on: node)
+                states[key]?.deleteRequested = true
+            }
+            let deadline = pod.metadata.deletionTimestamp ?? .now()
+            let remaining = deadline - Time.now()
+            if try await provider.pod(namespace: namespace, name: name) != nil, remaining > .zero {
+                return .after(remaining)
+            }
+        }
+        try await deleteObject(pod)
+        releaseAddress(key, node: node)
+        return .done
+    }
+
+    private func deleteObject(_ pod: Pod) async throws(KubeError) {
+        do {
+            try await client.delete(
+                Pod.self, name: pod.metadata.name ?? "", namespace: pod.metadata.namespace,
+                options: DeleteOptions(gracePeriodSeconds: 0, preconditions: .init(uid: pod.metadata.uid)))
+        } catch where error.isNotFound || error.isConflict {
+            // Already gone, or a new pod took the name: nothing of ours to delete.
+        }
+    }
+
+    /// Writes the provider's view of the pod through `/status`, only when it differs from the API
+    /// server's. The agent adds what it owns: hostIP and the pod IPs.
+    private func writeStatus(_ pod: Pod, reported: Pod, key: String, node: String) async throws {
+        let current = pod.status ?? PodStatus()
+        var status = current
+        let provided = reported.status ?? PodStatus()
+        status.phase = provided.phase ?? current.phase
+        status.reason = provided.reason
+        status.message = provided.message
+        status.startTime = current.startTime ?? provided.startTime
+        status.hostIP = configuration.nodeIP
+        if let ip = address(for: pod, key: key, node: node) {
+            status.podIP = ip
+            status.podIPs = [PodIP(ip: ip)]
+        }
+        var conditions = current.conditions ?? []
+        for condition in provided.conditions ?? [] {
+            if let index = conditions.firstIndex(where: { $0.type == condition.type }) {
+                // A condition whose status did not change keeps the time it last changed.
+                var merged = condition
+                if conditions[index].status == condition.status { merged.lastTransitionTime = conditions[index].lastTransitionTime }
+                conditions[index] = merged
+            } else {
+                conditions.append(condition)
+            }
+        }
+        status.conditions = conditions.isEmpty ? nil : conditions
+        status.containerStatuses = provided.containerStatuses
+        status.initContainerStatuses = provided.initContainerStatuses
+        let next = try JSONValue(encoding: status)
+        guard next != (try JSONValue(encoding: current)) else { return }
+        guard try await patchStatus(pod, next) else { return }
+        recordContainerEvents(pod, before: current, after: status, node: node)
+    }
+
+    /// False when the pod is gone.
+    private func patchStatus(_ pod: Pod, _ status: JSONValue) async throws(KubeError) -> Bool {
+        do {
+            _ = try await client.patch(
+                Pod.self, name: pod.metadata.name ?? "", namespace: pod.metadata.namespace, patch: ["status": status],
+                type: .strategic, subresource: "status")
+            return true
+        } catch where error.isNotFound {
+            return false
+        }
+    }
+
+    /// `Pulled`, `Created` and `Started` for each container that started since the last status.
+    private func recordContainerEvents(_ pod: Pod, before: PodStatus, after: PodStatus, node: String) {
+        let statuses = (after.initContainerStatuses ?? []) + (after.containerStatuses ?? [])
+        let previous = (before.initContainerStatuses ?? []) + (before.containerStatuses ?? [])
+        for status in statuses where status.state?.running != nil || status.state?.terminated != nil {
+            let earlier = previous.first { $0.name == status.name }
+            guard earlier?.containerID != status.containerID || (earlier?.state?.running == nil && earlier?.state?.terminated == nil)
+            else { continue }
+            let container = status.name ?? ""
+            events.pod(pod, node: node, container: container, reason: "Pulled", message: "Container image \"\(status.image ?? "")\" already present on machine")
+            events.pod(pod, node: node, container: container, reason: "Created", message: "Created container \(container)")
+            events.pod(pod, node: node, container: container, reason: "Started", message: "Started container \(container)")
+        }
+    }
+
+    static func split(_ key: String) -> (namespace: String, name: String) {
+        guard let slash = key.firstIndex(of: "/") else { return ("", key) }
+        return (String(key[..<slash]), String(key[key.index(after: slash)...]))
+    }
+}

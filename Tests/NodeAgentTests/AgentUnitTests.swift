@@ -1,0 +1,148 @@
+import Kube
+import Loop
+@testable import NodeAgent
+import TestSupport
+import Testing
+
+@Suite struct PodAddressTests {
+    @Test func splitsTheClusterCIDRPerNode() throws {
+        let network = try #require(IPv4Network("10.244.0.0/16"))
+        #expect(network.subnet(0, of: 3)?.description == "10.244.0.0/18")
+        #expect(network.subnet(2, of: 3)?.description == "10.244.128.0/18")
+        #expect(network.subnet(999, of: 1000)?.description == "10.244.249.192/26")
+        #expect(network.subnet(0, of: 1 << 17) == nil)
+        #expect(IPv4Network("10.244.0.0") == nil)
+        #expect(IPv4Network("10.244.0.300/16") == nil)
+        #expect(IPv4Network("10.244.7.9/16")?.description == "10.244.0.0/16")
+    }
+
+    @Test func handsOutUniqueAddressesAndReusesReleasedOnes() throws {
+        var addresses = PodAddresses(network: try #require(IPv4Network("10.0.0.0/29")))
+        // .0 is the network, .1 the node's bridge, .7 the broadcast: five pods fit.
+        let given = (0..<5).map { addresses.allocate(for: "ns/pod-\($0)") }
+        #expect(given == ["10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6"])
+        let full = addresses.allocate(for: "ns/pod-5")
+        #expect(full == nil)
+        let again = addresses.allocate(for: "ns/pod-3")
+        #expect(again == "10.0.0.5")
+        addresses.release("ns/pod-1")
+        let reused = addresses.allocate(for: "ns/pod-5")
+        #expect(reused == "10.0.0.3")
+        let outside = addresses.reserve("10.1.0.9", for: "ns/other")
+        let taken = addresses.reserve("10.0.0.2", for: "ns/other")
+        #expect(!outside && !taken)
+    }
+}
+
+@Suite struct ConfigurationParsingTests {
+    @Test func parsesTaintsAsTheFlagTakesThem() {
+        #expect(AgentConfiguration.parseTaint("dedicated=gpu:NoSchedule") == Taint(key: "dedicated", value: "gpu", effect: "NoSchedule"))
+        #expect(AgentConfiguration.parseTaint("spot:PreferNoSchedule") == Taint(key: "spot", effect: "PreferNoSchedule"))
+        #expect(AgentConfiguration.parseTaint("a=b:Sometimes") == nil)
+        #expect(AgentConfiguration.parseTaint("=b:NoSchedule") == nil)
+        #expect(AgentConfiguration.parseTaint("nocolon") == nil)
+    }
+
+    @Test func defaultTaintNamesTheProvider() {
+        var configuration = AgentConfiguration()
+        configuration.providerName = "kubemark"
+        #expect(configuration.effectiveTaints == [Taint(key: "virtual-kubelet.io/provider", value: "kubemark", effect: "NoSchedule")])
+        configuration.disableTaint = true
+        #expect(configuration.effectiveTaints.isEmpty)
+    }
+
+    @Test func namesNodesByCount() {
+        var configuration = AgentConfiguration()
+        #expect(configuration.nodeNames == ["virtual-kubelet"])
+        configuration.nodeCount = 3
+        #expect(configuration.nodeNames == ["virtual-kubelet-0", "virtual-kubelet-1", "virtual-kubelet-2"])
+    }
+
+    @Test func parsesLabelsAndGoDurations() {
+        #expect(AgentConfiguration.parseLabels("a=1,b=") == ["a": "1", "b": ""])
+        #expect(AgentConfiguration.parseLabels("a") == nil)
+        #expect(GoDuration.parse("1m30s") == .seconds(90))
+        #expect(GoDuration.parse("500ms") == .milliseconds(500))
+        #expect(GoDuration.parse("1.5h") == .seconds(5400))
+        #expect(GoDuration.parse("0") == .zero)
+        #expect(GoDuration.parse("10") == nil)
+        #expect(GoDuration.parse("5x") == nil)
+    }
+}
+
+@Suite struct NodeTemplateTests {
+    @Test func conditionsKeepTheirTransitionTimeWhileTheirStatusHolds() {
+        let template = NodeTemplate(name: "n", configuration: AgentConfiguration(), reported: ProviderNode(capacity: [:]))
+        let earlier = Time(seconds: 1_000)
+        let now = Time(seconds: 2_000)
+        let previous = [
+            NodeCondition(type: "Ready", status: "True", lastTransitionTime: earlier),
+            NodeCondition(type: "MemoryPressure", status: "True", lastTransitionTime: earlier),
+        ]
+        let conditions = template.status(previous: previous, at: now).conditions ?? []
+        #expect(conditions.map(\.type) == ["Ready", "MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable"])
+        #expect(conditions[0].lastTransitionTime == earlier)
+        #expect(conditions[0].reason == "KubeletReady")
+        #expect(conditions[1].lastTransitionTime == now)
+        #expect(conditions.allSatisfy { $0.lastHeartbeatTime == now })
+    }
+}
+
+@Suite @LoopActor struct ReconcileQueueTests {
+    @Test func runsAKeyOnceAtATimeAndOnceMoreWhenAddedWhileRunning() async {
+        let clock = ManualClock()
+        let gate = AsyncGate()
+        var runs: [String] = []
+        let queue = ReconcileQueue(workers: 4, clock: clock) { key in
+            runs.append(key)
+            if key == "a", runs.count == 1 { await gate.wait() }
+            return .done
+        }
+        queue.add("a")
+        #expect(await eventually { runs == ["a"] })
+        queue.add("a")
+        queue.add("a")
+        queue.add("b")
+        queue.add("b")
+        #expect(await eventually { runs == ["a", "b"] })
+        gate.open()
+        #expect(await eventually { runs == ["a", "b", "a"] && queue.isIdle })
+    }
+
+    @Test func retriesWithBackoffAndHonoursDelays() async {
+        let clock = ManualClock()
+        var attempts = 0
+        let queue = ReconcileQueue(workers: 1, clock: clock) { _ in
+            attempts += 1
+            return attempts < 3 ? .retry : attempts == 3 ? .after(.seconds(5)) : .done
+        }
+        queue.add("a")
+        #expect(await eventually { attempts == 1 && !queue.isIdle })
+        clock.advance(by: .milliseconds(199))
+        #expect(attempts == 1)
+        clock.advance(by: .milliseconds(1))
+        #expect(await eventually { attempts == 2 })
+        clock.advance(by: .milliseconds(400))
+        #expect(await eventually { attempts == 3 })
+        clock.advance(by: .seconds(5))
+        #expect(await eventually { attempts == 4 && queue.isIdle })
+    }
+}
+
+/// Holds reconciles until opened.
+@LoopActor
+final class AsyncGate {
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var isOpen = false
+
+    func wait() async {
+        if isOpen { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func open() {
+        isOpen = true
+        for waiter in waiters { waiter.resume() }
+        waiters = []
+    }
+}
