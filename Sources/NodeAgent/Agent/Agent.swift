@@ -64,8 +64,8 @@ public final class Agent: KubeletAPISource {
         }
         running = true
         let events = ProviderEvents(
-            podChanged: { [weak self] namespace, name in self?.pods?.enqueue(namespace: namespace, name: name) },
-            nodeChanged: { [weak self] node in self?.nodesByName[node]?.statusChanged() })
+            podChanged: { [weak self] namespace, name in self?.podChanged(namespace: namespace, name: name) },
+            nodeChanged: { [weak self] node in self?.nodeStatusChanged(node) })
         do {
             try await provider.start(nodes: nodeNames, events: events)
         } catch {
@@ -136,6 +136,18 @@ public final class Agent: KubeletAPISource {
 
     /// Pod reconciles waiting or running (for tests and benchmarks that wait for the agent to settle).
     public var isSettled: Bool { pods?.queue.isIdle ?? true }
+    /// Events written so far.
+    var eventsWritten: Int { events.written }
+
+    /// What the provider's `podChanged` does: queue the pod's reconcile.
+    func podChanged(namespace: String, name: String) { pods?.enqueue(namespace: namespace, name: name) }
+
+    /// Status writes, all nodes together.
+    var statusWrites: Int { nodes.reduce(0) { $0 + $1.statusWrites } }
+
+    /// What the provider's `nodeChanged` does: write that node's status now.
+    func nodeStatusChanged(_ node: String) { nodesByName[node]?.statusChanged() }
+
     /// Lease renewals written, all nodes together.
     public var leaseRenewals: Int { nodes.reduce(0) { $0 + $1.lease.renewals } }
 }
