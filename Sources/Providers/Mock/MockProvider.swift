@@ -7,7 +7,10 @@ import NodeAgent
 @LoopActor
 public final class MockProvider: PodLogsProvider {
     public let configuration: MockConfiguration
-    private let now: @Sendable () -> Time
+    /// Not private: the stats extension (MockProvider+Stats.swift) reads the same clock.
+    let now: @Sendable () -> Time
+    /// When the mock started: its nodes' boot time in stats summaries.
+    let startTime: Time
     private var running: [PodKey: ProviderPod] = [:]
     private var events: ProviderEvents?
     /// How many times a pod was started: an agent restart must not start pods again.
@@ -21,6 +24,7 @@ public final class MockProvider: PodLogsProvider {
     public init(configuration: MockConfiguration = MockConfiguration(), now: @escaping @Sendable () -> Time = { .now() }) {
         self.configuration = configuration
         self.now = now
+        startTime = now()
     }
 
     public func start(nodes: [String], events: ProviderEvents) async throws {
