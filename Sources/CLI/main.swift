@@ -1,22 +1,15 @@
 import Glibc
 import NodeAgent
 
-// The flags of SPEC §1.1 arrive with the node-agent issue; until then the CLI answers only what exists.
 let usage = """
     node-agent — a virtual-kubelet node agent: registers virtual nodes with a Kubernetes cluster and runs
     their pods through a pluggable provider.
 
     Usage:
-      node-agent [command] [flags]
+      node-agent [flags]            Run the agent on the cluster of --kubeconfig (flags: node-agent --help).
+      node-agent emulate [flags]    Run an embedded control plane with the agent's nodes on this machine.
+      node-agent version            Print the version.
 
-    Commands:
-      emulate        Run the embedded control plane (a Kubernetes API server) on this machine.
-      version        Print the version and exit.
-      help           Print this help and exit.
-
-    Flags:
-      -h, --help     Print this help and exit.
-          --version  Print the version and exit.
 
     """
 
@@ -28,15 +21,18 @@ func fail(_ message: String) -> Never {
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
-case nil, "help", "-h", "--help":
-    print(usage, terminator: "")
+case "help":
+    print(usage + AgentOptions.help, terminator: "")
 case "emulate":
     await Emulate.run(Emulate.options(arguments.dropFirst()))
 case "version", "--version":
     guard arguments.count == 1 else { fail("'version' takes no arguments") }
     print("node-agent \(NodeAgent.version)")
+case nil:
+    await RunAgent.run([])
 case let word? where word.hasPrefix("-"):
-    fail("unknown flag: \(word)")
+    if word == "-h" || word == "--help" { print(usage, terminator: "") }
+    await RunAgent.run(arguments[...])
 case let word?:
     fail("unknown command: \(word)")
 }

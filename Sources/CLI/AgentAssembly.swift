@@ -1,0 +1,105 @@
+import HTTP
+import HTTPServer
+import Kube
+import Loop
+import NodeAgent
+import Providers
+
+/// The running parts of an agent: its kubelet API, the agent itself and the optional plain-HTTP
+/// metrics listener. `node-agent` and `node-agent emulate` assemble it the same way.
+@LoopActor
+final class AgentAssembly {
+    let agent: Agent
+    let kubelet: KubeletServer
+    private let metricsServer: HTTPServer?
+    private let client: KubeClient
+
+    /// Builds and starts the kubelet API (so that its port is known), then the agent, which registers
+    /// the nodes with that port. Throws one line for the user.
+    init(
+        options: AgentOptions, client: KubeClient, kubeletAPI: KubeletAPIConfiguration, logger: Logger,
+        progress: @escaping @LoopActor (Int, Int) -> Void
+    ) async throws(AgentError) {
+        self.client = client
+        var configuration = options.agent
+        let provider: any Provider
+        do {
+            provider = try Providers.make(configuration.providerName, configPath: options.providerConfig)
+        } catch {
+            throw AgentError("\(error)")
+        }
+        let metrics = AgentMetrics()
+        do {
+            let reviewer = kubeletAPI.authenticationTokenWebhook || kubeletAPI.authorizationMode == .webhook
+                ? APIServerReviewer(client: client) : nil
+            // The kubelet API reads the agent, which needs the port: the source is bound after both exist.
+            let source = LateSource()
+            kubelet = try KubeletServer(
+                configuration: kubeletAPI, provider: provider, providerName: configuration.providerName, source: source,
+                metrics: metrics.registry, reviewer: reviewer)
+            try kubelet.start()
+            configuration.kubeletPort = kubelet.port
+            agent = Agent(configuration: configuration, client: client, provider: provider, metrics: metrics, logger: logger)
+            source.agent = agent
+        } catch let error as AgentError {
+            throw error
+        } catch {
+            throw AgentError("cannot start the kubelet API on \(kubeletAPI.listenAddress):\(kubeletAPI.port): \(error)")
+        }
+        metricsServer = try Self.metricsServer(options.metricsAddress, registry: metrics.registry)
+        logger.info(
+            "kubelet API listening", ["address": "\(kubeletAPI.listenAddress):\(kubelet.port)", "provider": configuration.providerName])
+        try await agent.start(progress: progress)
+    }
+
+    /// `--metrics-address HOST:PORT`: `/metrics` over plain HTTP, for scrapers without kubelet credentials.
+    private static func metricsServer(_ address: String?, registry: MetricsRegistry) throws(AgentError) -> HTTPServer? {
+        guard let address else { return nil }
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+            (0...65535).contains(port)
+        else { throw AgentError("--metrics-address must be HOST:PORT, got \(address)") }
+        let host = String(address[..<colon])
+        var router = Router()
+        router.get("/metrics") { _ in
+            var response = HTTPResponse.text(registry.render())
+            response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+            return response
+        }
+        do {
+            let server = try HTTPServer(configuration: HTTPServerConfiguration(host: host.isEmpty ? "0.0.0.0" : host, port: port), router: router)
+            try server.start()
+            return server
+        } catch {
+            throw AgentError("cannot serve metrics on \(address): \(error)")
+        }
+    }
+
+    func stop() async {
+        await agent.stop()
+        await kubelet.stop()
+        await metricsServer?.stop()
+        client.shutdown()
+    }
+}
+
+/// The agent as the kubelet API's source, once it exists.
+@LoopActor
+private final class LateSource: KubeletAPISource {
+    var agent: Agent?
+    var nodeNames: [String] { agent?.nodeNames ?? [] }
+    func pods(on node: String?) -> [Pod] { agent?.pods(on: node) ?? [] }
+    func node(ofPod namespace: String, _ name: String) -> String? { agent?.node(ofPod: namespace, name) }
+}
+
+extension AgentOptions {
+    /// The kubelet API as the flags describe it.
+    func kubeletAPI() -> KubeletAPIConfiguration {
+        var configuration = KubeletAPIConfiguration(
+            listenAddress: listenAddress, port: agent.kubeletPort, servingCertificate: tlsCertFile.map(PEMSource.file),
+            servingKey: tlsKeyFile.map(PEMSource.file), clientCAFile: clientCAFile.map(PEMSource.file), anonymousAuth: anonymousAuth,
+            authenticationTokenWebhook: tokenWebhook, authorizationMode: authorizationWebhook ? .webhook : .alwaysAllow)
+        configuration.certificateIPAddresses = Array(Set([agent.nodeIP, "127.0.0.1"])).sorted()
+        configuration.certificateDNSNames = ["localhost"] + agent.nodeNames.prefix(100)
+        return configuration
+    }
+}
