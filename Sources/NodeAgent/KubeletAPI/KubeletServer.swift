@@ -19,6 +19,7 @@ public final class KubeletServer {
     private let access: KubeletAccess
     private var routes = Router()
     private var server: HTTPServer?
+    private var started = false
     private var boundPort = 0
     /// Log streams being copied to clients, cancelled by `stop` so that it does not wait for them.
     private var relays: [Int: Task<Void, any Error>] = [:]
@@ -47,7 +48,8 @@ public final class KubeletServer {
 
     /// Makes the serving certificate if none was given, binds and listens.
     public func start() throws {
-        guard server == nil else { throw KubeletServerError.invalidConfiguration("start() called twice") }
+        guard !started else { throw KubeletServerError.invalidConfiguration("start() called twice or after stop()") }
+        started = true
         var outer = Router()
         // One catch-all per method: authentication must run before routing, so that an unknown path
         // is a 401 for a stranger and a 404 only for a caller who may see it.
