@@ -31,14 +31,18 @@ extension KubeletServer {
         // ends the hang-up watch in `relay` at once instead of at the keep-alive timeout.
         if options.follow { headers.set("Connection", "close") }
         do { try writer.writeHead(.ok, headers: headers) } catch { return }
-        await relay(stream, limit: options.limitBytes, to: writer)
+        await relay(stream, limit: options.limitBytes, watchHangUp: options.follow, to: writer)
         writer.end()
     }
 
     /// Copies `stream` to `writer` until it ends, `limit` bytes went out, or the client goes away;
-    /// then the copy, and with it the provider's stream, is cancelled. A provider error after the head
-    /// was sent can only end the body early.
-    private func relay(_ stream: AsyncThrowingStream<[UInt8], any Error>, limit: Int?, to writer: any HTTPResponseWriter) async {
+    /// then the copy, and with it the provider's stream, is cancelled (a stream dropped early is
+    /// terminated too). A provider error after the head was sent can only end the body early.
+    /// Without `watchHangUp` a client that leaves is noticed at the next write: enough for a stream
+    /// that ends by itself, and it keeps a watch from outliving the request on a kept-alive connection.
+    private func relay(
+        _ stream: AsyncThrowingStream<[UInt8], any Error>, limit: Int?, watchHangUp: Bool, to writer: any HTTPResponseWriter
+    ) async {
         let copy = Task { @LoopActor () throws -> Void in
             var remaining = limit ?? .max
             for try await chunk in stream {
@@ -50,9 +54,11 @@ extension KubeletServer {
         }
         let key = track(copy)
         // Nothing is written while the provider is silent, so only `closed()` tells of a hang-up then.
-        Task { @LoopActor in
-            await writer.closed()
-            copy.cancel()
+        if watchHangUp {
+            Task { @LoopActor in
+                await writer.closed()
+                copy.cancel()
+            }
         }
         _ = await withTaskCancellationHandler { await copy.result } onCancel: { copy.cancel() }
         untrack(key)

@@ -6,9 +6,10 @@ import Loop
 /// The agent's kubelet API (SPEC §1.5): one HTTPS listener for all of its nodes. Pods are unique by
 /// namespace/name, so pod paths find their node through the `KubeletAPISource`; node-wide paths
 /// (`/stats/summary`, `/metrics/resource`) serve the only node, or with several nodes the one named
-/// by the request's `Host` (the API server's node proxy does not name one, so the first node
-/// otherwise). Every path, unknown ones included, is authenticated and authorized first, as the
-/// kubelet's filters do.
+/// by the request's `Host` header, else the first node. (The API server's `nodes/<name>/proxy` sends
+/// the node's address as `Host`, which all of the agent's nodes share: through it, a multi-node
+/// agent answers for its first node.) Every path, unknown ones included, is authenticated and
+/// authorized first, as the kubelet's filters do.
 @LoopActor
 public final class KubeletServer {
     public let configuration: KubeletAPIConfiguration
@@ -19,6 +20,7 @@ public final class KubeletServer {
     private let access: KubeletAccess
     private var routes = Router()
     private var server: HTTPServer?
+    private var started = false
     private var boundPort = 0
     /// Log streams being copied to clients, cancelled by `stop` so that it does not wait for them.
     private var relays: [Int: Task<Void, any Error>] = [:]
@@ -47,7 +49,7 @@ public final class KubeletServer {
 
     /// Makes the serving certificate if none was given, binds and listens.
     public func start() throws {
-        guard server == nil else { throw KubeletServerError.invalidConfiguration("start() called twice") }
+        guard !started else { throw KubeletServerError.invalidConfiguration("start() called twice or after stop()") }
         var outer = Router()
         // One catch-all per method: authentication must run before routing, so that an unknown path
         // is a 401 for a stranger and a 404 only for a caller who may see it.
@@ -71,6 +73,7 @@ public final class KubeletServer {
         let serverConfiguration = HTTPServerConfiguration(host: configuration.listenAddress, port: configuration.port, tls: tls)
         let server = try HTTPServer(configuration: serverConfiguration, router: outer)
         try server.start()
+        started = true
         self.server = server
         boundPort = server.port
     }
