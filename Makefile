@@ -11,13 +11,15 @@ deps:
 build: deps
 	$(SWIFT) build
 
+E2E = ControlPlaneTests|AgentKubectlTests|AgentCommandTests
+
 # The kubectl end-to-end suites start dozens of kubectl processes: they run after the rest so their
 # CPU load cannot starve the timing-sensitive socket tests of the lower layers. A failing pass repeats
 # its failures at the end of its output.
 test: deps
 	$(SWIFT) build --build-tests
-	SWIFT=$(SWIFT) scripts/test-pass.sh --skip ControlPlaneTests
-	SWIFT=$(SWIFT) scripts/test-pass.sh --filter ControlPlaneTests
+	SWIFT=$(SWIFT) scripts/test-pass.sh --skip '$(E2E)'
+	SWIFT=$(SWIFT) scripts/test-pass.sh --filter '$(E2E)'
 
 # Every test under ThreadSanitizer (its own build folder): the loop, the executors and the C callbacks
 # are where a data race would hide. Not part of `test`: under TSan, libdispatch on Linux sometimes
@@ -26,10 +28,11 @@ test-tsan: deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 
-# The embedded control plane with an admin kubeconfig in ./kubeconfig and its state kept in
-# ./.node-agent-state.json across runs (the agent joins it with the node-agent issue). Ctrl-C stops it.
-run: build
-	$(SWIFT) run --skip-build node-agent emulate --kubeconfig kubeconfig --state-file .node-agent-state.json
+# The embedded control plane with 10 mock nodes (release build), an admin kubeconfig in ./kubeconfig
+# and its state kept in ./.node-agent-state.json across runs. Ctrl-C stops it.
+run: deps
+	$(SWIFT) build -c release --product node-agent
+	.build/release/node-agent emulate --nodes 10 --provider mock --kubeconfig-out kubeconfig --state-file .node-agent-state.json
 
 bench: deps
 	scripts/bench-http.sh

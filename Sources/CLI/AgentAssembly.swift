@@ -21,7 +21,7 @@ final class AgentAssembly {
         progress: @escaping @LoopActor (Int, Int) -> Void
     ) async throws(AgentError) {
         self.client = client
-        var configuration = options.agent
+        let configuration = options.agent
         let provider: any Provider
         do {
             provider = try Providers.make(configuration.providerName, configPath: options.providerConfig)
@@ -32,17 +32,13 @@ final class AgentAssembly {
         do {
             let reviewer = kubeletAPI.authenticationTokenWebhook || kubeletAPI.authorizationMode == .webhook
                 ? APIServerReviewer(client: client) : nil
-            // The kubelet API reads the agent, which needs the port: the source is bound after both exist.
-            let source = LateSource()
+            agent = Agent(configuration: configuration, client: client, provider: provider, metrics: metrics, logger: logger)
             kubelet = try KubeletServer(
-                configuration: kubeletAPI, provider: provider, providerName: configuration.providerName, source: source,
+                configuration: kubeletAPI, provider: provider, providerName: configuration.providerName, source: agent,
                 metrics: metrics.registry, reviewer: reviewer)
             try kubelet.start()
-            configuration.kubeletPort = kubelet.port
-            agent = Agent(configuration: configuration, client: client, provider: provider, metrics: metrics, logger: logger)
-            source.agent = agent
-        } catch let error as AgentError {
-            throw error
+            // Nodes publish the port the kubelet API got (0 in the flags picks one).
+            agent.configuration.kubeletPort = kubelet.port
         } catch {
             throw AgentError("cannot start the kubelet API on \(kubeletAPI.listenAddress):\(kubeletAPI.port): \(error)")
         }
@@ -80,15 +76,6 @@ final class AgentAssembly {
         await metricsServer?.stop()
         client.shutdown()
     }
-}
-
-/// The agent as the kubelet API's source, once it exists.
-@LoopActor
-private final class LateSource: KubeletAPISource {
-    var agent: Agent?
-    var nodeNames: [String] { agent?.nodeNames ?? [] }
-    func pods(on node: String?) -> [Pod] { agent?.pods(on: node) ?? [] }
-    func node(ofPod namespace: String, _ name: String) -> String? { agent?.node(ofPod: namespace, name) }
 }
 
 extension AgentOptions {

@@ -69,8 +69,9 @@ struct AgentOptions {
 
         """
 
-    static func parse(_ arguments: some Sequence<String>) -> AgentOptions {
-        var options = AgentOptions()
+    /// Reads the flags over `base` (the defaults, or what another command set already).
+    static func parse(_ arguments: some Sequence<String>, into base: AgentOptions = AgentOptions()) -> AgentOptions {
+        var options = base
         var flags = Flags(arguments)
         var taints: [Taint] = []
         while let flag = flags.next() {
@@ -137,7 +138,7 @@ struct AgentOptions {
             default: fail("unknown flag: \(flag)")
             }
         }
-        if !taints.isEmpty { options.agent.taints = taints }
+        if !taints.isEmpty { options.agent.taints = (options.agent.taints ?? []) + taints }
         if (options.tlsCertFile == nil) != (options.tlsKeyFile == nil) {
             fail("--tls-cert-file and --tls-private-key-file go together")
         }

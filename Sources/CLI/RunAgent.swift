@@ -26,7 +26,7 @@ enum RunAgent {
                     progress: Progress.reporter(total: settings.agent.nodeCount, logger: logger))
             } catch {
                 client.shutdown()
-                return error.description
+                return "\(error)"
             }
             logger.info("nodes registered; running", ["nodes": String(assembly.agent.registeredCount)])
             let signal = await Signals.shutdownRequested()

@@ -6,15 +6,17 @@ import Loop
 /// its `KubeletAPISource`.
 @LoopActor
 public final class Agent: KubeletAPISource {
-    public let configuration: AgentConfiguration
+    /// Changes made before `start` count: the kubelet API's port is often known only after the
+    /// server that reads this agent has started.
+    public var configuration: AgentConfiguration
     public let metrics: AgentMetrics
     private let client: KubeClient
     private let provider: any Provider
     private let clock: any LoopClock
     private let logger: Logger
     private let events: EventRecorder
-    private let nodes: [VirtualNode]
-    private let nodesByName: [String: VirtualNode]
+    private var nodes: [VirtualNode] = []
+    private var nodesByName: [String: VirtualNode] = [:]
     private var pods: PodController?
     private var running = false
 
@@ -29,18 +31,12 @@ public final class Agent: KubeletAPISource {
         self.metrics = metrics
         self.logger = logger
         events = EventRecorder(client: client, logger: logger)
-        nodes = configuration.nodeNames.enumerated().map { index, name in
-            VirtualNode(
-                name: name, index: index, configuration: configuration, client: client, provider: provider, clock: clock,
-                metrics: metrics, logger: logger)
-        }
-        nodesByName = Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0) })
         client.requestObserver = { [metrics] method, status, duration in metrics.observeRequest(method, status, duration) }
     }
 
     // MARK: - KubeletAPISource
 
-    public var nodeNames: [String] { nodes.map(\.name) }
+    public var nodeNames: [String] { configuration.nodeNames }
     public func pods(on node: String?) -> [Pod] { pods?.pods(on: node) ?? [] }
     public func node(ofPod namespace: String, _ name: String) -> String? {
         pods?.desired(Store<Pod>.key(namespace: namespace, name: name))?.spec?.nodeName
@@ -58,10 +54,17 @@ public final class Agent: KubeletAPISource {
         guard let network = IPv4Network(configuration.podCIDR) else {
             throw AgentError("--pod-cidr \(configuration.podCIDR) is not an IPv4 CIDR such as 10.244.0.0/16")
         }
-        guard let perNode = network.subnet(0, of: nodes.count), perNode.prefix <= 28 else {
+        let count = configuration.nodeCount
+        guard let perNode = network.subnet(0, of: count), perNode.prefix <= 28 else {
             throw AgentError(
-                "--pod-cidr \(configuration.podCIDR) is too small for \(nodes.count) nodes (each needs at least a /28): use a larger one such as 10.0.0.0/8")
+                "--pod-cidr \(configuration.podCIDR) is too small for \(count) nodes (each needs at least a /28): use a larger one such as 10.0.0.0/8")
         }
+        nodes = configuration.nodeNames.enumerated().map { index, name in
+            VirtualNode(
+                name: name, index: index, configuration: configuration, client: client, provider: provider, clock: clock,
+                metrics: metrics, logger: logger)
+        }
+        nodesByName = Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0) })
         running = true
         let events = ProviderEvents(
             podChanged: { [weak self] namespace, name in self?.podChanged(namespace: namespace, name: name) },

@@ -66,7 +66,7 @@ final class VirtualNode {
             } catch where error.isAlreadyExists {
                 return try await adopt(template)
             }
-            logger.info("node registered", ["node": name])
+            logger.debug("node registered", ["node": name])
             return created
         }
     }

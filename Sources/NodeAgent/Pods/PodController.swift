@@ -13,6 +13,10 @@ final class PodController {
         var node: String
         /// `deletePod` was called for this pod.
         var deleteRequested = false
+        /// The status last written, and the resourceVersion that write produced: the informer may
+        /// not have seen it yet, and must not make the agent write (and announce) it twice.
+        var written: PodStatus?
+        var writtenVersion: Int?
     }
 
     let configuration: AgentConfiguration

@@ -121,20 +121,25 @@ extension PodController {
         status.containerStatuses = provided.containerStatuses
         status.initContainerStatuses = provided.initContainerStatuses
         let next = try JSONValue(encoding: status)
-        guard next != (try JSONValue(encoding: current)) else { return }
-        guard try await patchStatus(pod, next) else { return }
-        recordContainerEvents(pod, before: current, after: status, node: node)
+        // The informer's copy may predate the agent's last write: judge against that write then.
+        let seenVersion = pod.metadata.resourceVersion.flatMap { Int($0) }
+        let stale = states[key]?.writtenVersion.map { written in seenVersion.map { $0 < written } ?? true } ?? false
+        let before = stale ? states[key]?.written ?? current : current
+        guard next != (try JSONValue(encoding: before)) else { return }
+        guard let written = try await patchStatus(pod, next) else { return }
+        states[key]?.written = status
+        states[key]?.writtenVersion = written.metadata.resourceVersion.flatMap { Int($0) }
+        recordContainerEvents(pod, before: before, after: status, node: node)
     }
 
-    /// False when the pod is gone.
-    private func patchStatus(_ pod: Pod, _ status: JSONValue) async throws(KubeError) -> Bool {
+    /// The pod as written, or nil when it is gone.
+    private func patchStatus(_ pod: Pod, _ status: JSONValue) async throws(KubeError) -> Pod? {
         do {
-            _ = try await client.patch(
+            return try await client.patch(
                 Pod.self, name: pod.metadata.name ?? "", namespace: pod.metadata.namespace, patch: ["status": status],
                 type: .strategic, subresource: "status")
-            return true
         } catch where error.isNotFound {
-            return false
+            return nil
         }
     }
 
