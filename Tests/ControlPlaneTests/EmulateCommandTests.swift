@@ -38,7 +38,7 @@ import Testing
     @Test func badFlagsAreOneLine() async throws {
         let result = try await run(Self.binary, ["emulate", "--port", "nope"])
         #expect(result.status == 2)
-        #expect(result.stderr == "node-agent: --port must be 0–65535, got nope (see 'node-agent --help')\n")
+        #expect(result.stderr == "node-agent: --port must be a whole number in 0…65535, got nope (see 'node-agent --help')\n")
     }
 
     static func launch(_ arguments: [String]) throws -> (process: Process, waitForExit: () -> Void) {
