@@ -124,3 +124,26 @@ import Testing
         await harness.stop()
     }
 }
+
+extension AgentPodTests {
+    @Test func metricsCountPodsAndReconciles() async throws {
+        let harness = try ControlPlaneHarness()
+        let client = harness.client()
+        let agent = Agent(configuration: .testing(), client: harness.client(), provider: MockProvider(), clock: ManualClock(), logger: .silent)
+        try await agent.start()
+        for index in 0..<3 { _ = try await client.create(boundPod("m\(index)", node: "test-node")) }
+        #expect(await eventually { agent.pods(on: nil).filter { $0.status?.phase == "Running" }.count == 3 && agent.isSettled })
+        #expect(agent.metrics.pods.value() == 3)
+        try await client.delete(Pod.self, name: "m0", namespace: "default")
+        #expect(await eventually { agent.metrics.pods.value() == 2 })
+        let text = agent.metrics.registry.render()
+        #expect(text.contains("node_agent_nodes 1\n"))
+        #expect(text.contains("node_agent_nodes_ready 1\n"))
+        #expect(text.contains("node_agent_pods 2\n"))
+        #expect(text.contains(#"node_agent_lease_renewals_total{result="success"} 1"#))
+        #expect(text.contains(#"node_agent_api_request_duration_seconds_count{verb="POST",code="201"}"#))
+        #expect(text.contains("node_agent_pod_reconcile_queue_depth 0\n"))
+        await agent.stop()
+        await harness.stop()
+    }
+}

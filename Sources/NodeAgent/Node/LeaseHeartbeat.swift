@@ -43,8 +43,11 @@ final class LeaseHeartbeat {
     func start(nodeUID: String?, offset: Duration) async {
         self.nodeUID = nodeUID
         stopped = false
-        await renew()
-        schedule(after: offset > .zero ? offset : jitter.apply(to: interval))
+        if await renew() {
+            schedule(after: offset > .zero ? offset : jitter.apply(to: interval))
+        } else {
+            schedule(after: backoff.next())
+        }
     }
 
     func stop() {

@@ -17,6 +17,7 @@ final class VirtualNode {
     private var statusTimer: RepeatingTimer?
     private var writing = false
     private var writeAgain = false
+    private var stopped = false
     /// The node's `spec.podCIDR` as the API server holds it.
     private(set) var podCIDR: String?
     private(set) var uid: String?
@@ -100,6 +101,7 @@ final class VirtualNode {
 
     /// Writes the status soon; calls while a write runs coalesce into one more write.
     func statusChanged() {
+        guard !stopped else { return }
         guard !writing else {
             writeAgain = true
             return
@@ -136,6 +138,7 @@ final class VirtualNode {
     }
 
     func stop() {
+        stopped = true
         lease.stop()
         statusTimer?.stop()
         statusTimer = nil

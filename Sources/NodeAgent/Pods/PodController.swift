@@ -111,7 +111,7 @@ final class PodController {
                 try await provider.deletePod(held.pod, on: held.node)
             }
         }
-        metrics.pods.set(Double(pods(on: nil).count))
+        metrics.pods.set(Double(states.count))
         logger.info("pods adopted", ["count": String(adopted)])
     }
 

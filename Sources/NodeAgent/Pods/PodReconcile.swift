@@ -26,12 +26,12 @@ extension PodController {
             }
             releaseAddress(key, node: state.node)
             states[key] = nil
-            metrics.pods.add(-1)
+            metrics.pods.set(Double(states.count))
         }
         guard let pod = desired, let node = pod.spec?.nodeName else { return .done }
         if states[key] == nil {
             states[key] = PodState(uid: pod.metadata.uid, node: node)
-            metrics.pods.add(1)
+            metrics.pods.set(Double(states.count))
         }
         if pod.metadata.deletionTimestamp != nil { return try await terminate(pod, key: key, node: node) }
 
