@@ -111,16 +111,10 @@ enum Emulate {
         kubeletAPI.authorizationMode = .alwaysAllow
         let total = options.agent.nodeCount
         let started = ContinuousClock.now
-        var lastShown = started
         let assembly = try await AgentAssembly(
             options: options, client: KubeClient(configuration: client), kubeletAPI: kubeletAPI,
-            logger: Logger(level: options.logLevel, format: options.logFormat)
-        ) { registered, total in
-            let now = ContinuousClock.now
-            guard registered == total || now - lastShown >= .seconds(1) else { return }
-            lastShown = now
-            say("registering nodes: \(registered)/\(total)")
-        }
+            logger: Logger(level: options.logLevel, format: options.logFormat),
+            progress: Progress.reporter { say("registering nodes: \($0)") })
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         say("\(assembly.agent.readyCount) of \(total) nodes Ready after \(String(format: "%.2f", seconds)) s (provider \(options.agent.providerName), kubelet API on \(options.agent.nodeIP):\(assembly.kubelet.port))")

@@ -23,7 +23,7 @@ enum RunAgent {
             do {
                 assembly = try await AgentAssembly(
                     options: settings, client: client, kubeletAPI: settings.kubeletAPI(), logger: logger,
-                    progress: Progress.reporter(total: settings.agent.nodeCount, logger: logger))
+                    progress: Progress.reporter { logger.info("registering nodes", ["registered": $0]) })
             } catch {
                 client.shutdown()
                 return "\(error)"
@@ -38,16 +38,16 @@ enum RunAgent {
     }
 }
 
-/// Registration progress: a log line at most once a second and at the end.
+/// Registration progress, `registered/total`, at most once a second and at the end.
 enum Progress {
     @LoopActor
-    static func reporter(total: Int, logger: Logger) -> @LoopActor (Int, Int) -> Void {
+    static func reporter(_ show: @escaping @LoopActor (String) -> Void) -> @LoopActor (Int, Int) -> Void {
         var last = ContinuousClock.now
         return { registered, total in
             let now = ContinuousClock.now
             guard registered == total || now - last >= .seconds(1) else { return }
             last = now
-            logger.info("registering nodes", ["registered": "\(registered)/\(total)"])
+            show("\(registered)/\(total)")
         }
     }
 }
