@@ -14,8 +14,8 @@ final class AgentAssembly {
     private let metricsServer: HTTPServer?
     private let client: KubeClient
 
-    /// Builds and starts the kubelet API (so that its port is known), then the agent, which registers
-    /// the nodes with that port. Throws one line for the user.
+    /// Makes the provider, starts the kubelet API and the agent, and the metrics listener. Throws one
+    /// line for the user.
     init(
         options: AgentOptions, client: KubeClient, kubeletAPI: KubeletAPIConfiguration, logger: Logger,
         progress: @escaping @LoopActor (Int, Int) -> Void
@@ -28,24 +28,16 @@ final class AgentAssembly {
         } catch {
             throw AgentError("\(error)")
         }
-        let metrics = AgentMetrics()
+        agent = Agent(configuration: configuration, client: client, provider: provider, logger: logger)
+        metricsServer = try Self.metricsServer(options.metricsAddress, registry: agent.metrics.registry)
+        let reviewer = kubeletAPI.authenticationTokenWebhook || kubeletAPI.authorizationMode == .webhook
+            ? APIServerReviewer(client: client) : nil
         do {
-            let reviewer = kubeletAPI.authenticationTokenWebhook || kubeletAPI.authorizationMode == .webhook
-                ? APIServerReviewer(client: client) : nil
-            agent = Agent(configuration: configuration, client: client, provider: provider, metrics: metrics, logger: logger)
-            kubelet = try KubeletServer(
-                configuration: kubeletAPI, provider: provider, providerName: configuration.providerName, source: agent,
-                metrics: metrics.registry, reviewer: reviewer)
-            try kubelet.start()
-            // Nodes publish the port the kubelet API got (0 in the flags picks one).
-            agent.configuration.kubeletPort = kubelet.port
+            kubelet = try await agent.start(serving: kubeletAPI, reviewer: reviewer, progress: progress)
         } catch {
-            throw AgentError("cannot start the kubelet API on \(kubeletAPI.listenAddress):\(kubeletAPI.port): \(error)")
+            await metricsServer?.stop()
+            throw error
         }
-        metricsServer = try Self.metricsServer(options.metricsAddress, registry: metrics.registry)
-        logger.info(
-            "kubelet API listening", ["address": "\(kubeletAPI.listenAddress):\(kubelet.port)", "provider": configuration.providerName])
-        try await agent.start(progress: progress)
     }
 
     /// `--metrics-address HOST:PORT`: `/metrics` over plain HTTP, for scrapers without kubelet credentials.
@@ -56,11 +48,7 @@ final class AgentAssembly {
         else { throw AgentError("--metrics-address must be HOST:PORT, got \(address)") }
         let host = String(address[..<colon])
         var router = Router()
-        router.get("/metrics") { _ in
-            var response = HTTPResponse.text(registry.render())
-            response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-            return response
-        }
+        router.get("/metrics") { _ in registry.response() }
         do {
             let server = try HTTPServer(configuration: HTTPServerConfiguration(host: host.isEmpty ? "0.0.0.0" : host, port: port), router: router)
             try server.start()

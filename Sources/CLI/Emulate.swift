@@ -115,8 +115,7 @@ enum Emulate {
             options: options, client: KubeClient(configuration: client), kubeletAPI: kubeletAPI,
             logger: Logger(level: options.logLevel, format: options.logFormat),
             progress: Progress.reporter { say("registering nodes: \($0)") })
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = (ContinuousClock.now - started).seconds
         say("\(assembly.agent.readyCount) of \(total) nodes Ready after \(String(format: "%.2f", seconds)) s (provider \(options.agent.providerName), kubelet API on \(options.agent.nodeIP):\(assembly.kubelet.port))")
         return assembly
     }

@@ -47,15 +47,9 @@ final class AgentCluster {
             listenAddress: "127.0.0.1", port: 0, servingCertificate: .pem(serving.certificatePEM),
             servingKey: .pem(serving.privateKeyPEM), clientCAFile: .pem(pki.authority.certificatePEM))
         api.authorizationMode = .alwaysAllow
-        let metrics = AgentMetrics()
-        let agent = Agent(configuration: configuration, client: controlPlane.client(), provider: provider, metrics: metrics, logger: .silent)
-        let kubelet = try KubeletServer(
-            configuration: api, provider: provider, providerName: "mock", source: agent, metrics: metrics.registry, reviewer: nil)
-        try kubelet.start()
-        agent.configuration.kubeletPort = kubelet.port
-        self.kubelet = kubelet
+        let agent = Agent(configuration: configuration, client: controlPlane.client(), provider: provider, logger: .silent)
         self.agent = agent
-        try await agent.start()
+        kubelet = try await agent.start(serving: api)
     }
 
     /// What `kill` does to a kubelet: heartbeats and reconciles stop, the API goes away.

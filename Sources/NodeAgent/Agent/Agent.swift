@@ -11,9 +11,9 @@ public final class Agent: KubeletAPISource {
     public var configuration: AgentConfiguration
     public let metrics: AgentMetrics
     private let client: KubeClient
-    private let provider: any Provider
+    let provider: any Provider
     private let clock: any LoopClock
-    private let logger: Logger
+    let logger: Logger
     private let events: EventRecorder
     private var nodes: [VirtualNode] = []
     private var nodesByName: [String: VirtualNode] = [:]

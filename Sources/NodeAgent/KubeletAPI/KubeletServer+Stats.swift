@@ -32,7 +32,7 @@ extension KubeletServer {
         case .failure: text = ResourceMetrics.render(nil)
         }
         try? await writer.respond(
-            HTTPResponse(headers: ["Content-Type": ResourceMetrics.contentType], body: Array(text.utf8)))
+            HTTPResponse(headers: ["Content-Type": MetricsRegistry.contentType], body: Array(text.utf8)))
     }
 
     private enum Outcome {

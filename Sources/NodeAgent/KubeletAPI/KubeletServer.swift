@@ -161,7 +161,7 @@ public final class KubeletServer {
         var router = Router()
         router.get("/healthz") { _ in .text("ok") }
         router.get("/pods") { [weak server] _ in server?.podList() ?? unavailable }
-        router.get("/metrics") { [weak server] _ in server?.agentMetrics() ?? unavailable }
+        router.get("/metrics") { [weak server] _ in server?.metrics.response() ?? unavailable }
         router.get("/containerLogs/{namespace}/{pod}/{container}", streaming: { [weak server] request, writer in
             await server?.containerLogs(request, writer)
         })
@@ -190,10 +190,6 @@ public final class KubeletServer {
         do { return .json(try Self.encode(list)) } catch {
             return .text("cannot encode the pod list: \(error)\n", status: .internalServerError)
         }
-    }
-
-    private func agentMetrics() -> HTTPResponse {
-        HTTPResponse(headers: ["Content-Type": ResourceMetrics.contentType], body: Array(metrics.render().utf8))
     }
 
     // MARK: - Shared by the handlers

@@ -3,8 +3,6 @@ import Kube
 /// `/metrics/resource`: a stats summary in the Prometheus text format, under the kubelet's metric names
 /// (what metrics-server scrapes). Each sample carries the time of its measurement, in milliseconds.
 enum ResourceMetrics {
-    static let contentType = "text/plain; version=0.0.4; charset=utf-8"
-
     private struct Family {
         var name: String
         var help: String

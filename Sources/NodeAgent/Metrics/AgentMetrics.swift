@@ -41,10 +41,3 @@ public struct AgentMetrics {
         apiRequests.observe(duration.seconds, [method.rawValue, String(status)])
     }
 }
-
-extension Duration {
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

@@ -1,3 +1,4 @@
+import HTTP
 import Loop
 
 /// The agent's own Prometheus metrics (`/metrics` on the kubelet API): counters, gauges and histograms
@@ -20,6 +21,14 @@ public final class MetricsRegistry {
     public func histogram(_ name: String, help: String, labels: [String] = [], buckets: [Double]) -> Histogram {
         Histogram(register(name, help: help, type: "histogram", labels: labels, buckets: buckets.sorted()))
     }
+
+    /// What `/metrics` answers, wherever it is served.
+    public func response() -> HTTPResponse {
+        HTTPResponse(headers: ["Content-Type": Self.contentType], body: Array(render().utf8))
+    }
+
+    /// The Prometheus text format's content type.
+    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     /// Every family, sorted by name, as Prometheus scrapes it.
     public func render() -> String {

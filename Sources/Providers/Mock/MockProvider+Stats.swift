@@ -66,9 +66,8 @@ private struct Usage {
 
     /// Core-nanoseconds used at this rate from `start` to `time`.
     func cpuTime(since start: Time, at time: Time) -> UInt64 {
-        let (seconds, attoseconds) = (time - start).components
-        guard seconds >= 0 else { return 0 }
-        let elapsed = Double(seconds) + Double(attoseconds) / 1e18
+        let elapsed = (time - start).seconds
+        guard elapsed >= 0 else { return 0 }
         return UInt64(min(Double(nanoCores) * elapsed, Double(UInt64.max / 2)).rounded())
     }
 
