@@ -142,9 +142,7 @@ struct AgentOptions {
         if (options.tlsCertFile == nil) != (options.tlsKeyFile == nil) {
             fail("--tls-cert-file and --tls-private-key-file go together")
         }
-        guard Providers.registry[options.agent.providerName] != nil else {
-            fail("unknown provider \"\(options.agent.providerName)\" (known: \(Providers.names.joined(separator: ", ")))")
-        }
+        do { _ = try Providers.factory(options.agent.providerName) } catch { fail(error.description) }
         return options
     }
 

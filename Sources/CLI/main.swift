@@ -14,8 +14,7 @@ let usage = """
     """
 
 func fail(_ message: String) -> Never {
-    let line = Array("node-agent: \(message) (see 'node-agent --help')\n".utf8)
-    _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    Logger.standardError("node-agent: \(message) (see 'node-agent --help')\n")
     exit(2)
 }
 

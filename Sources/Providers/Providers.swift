@@ -19,10 +19,15 @@ public enum Providers {
     /// The provider `name` with its config, or a one-line error.
     @LoopActor
     public static func make(_ name: String, configPath: String?) throws(ProviderConfigError) -> any Provider {
+        try factory(name)(configPath)
+    }
+
+    /// The factory registered as `name`, or the one-line error `--provider` answers with.
+    public static func factory(_ name: String) throws(ProviderConfigError) -> Factory {
         guard let factory = registry[name] else {
             throw ProviderConfigError("unknown provider \"\(name)\" (known: \(names.joined(separator: ", ")))")
         }
-        return try factory(configPath)
+        return factory
     }
 }
 
