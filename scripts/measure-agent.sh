@@ -19,7 +19,7 @@ until grep -q 'nodes registered; running' "$work/agent.log"; do
     kill -0 $agent 2>/dev/null || { cat "$work/agent.log"; exit 1; }
     sleep 0.02
 done
-ready=$(echo "$(date +%s.%N) - $start" | bc)
+ready=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 notready=$(KUBECONFIG=$work/kc kubectl get nodes --no-headers | awk '$2 != "Ready"' | wc -l)
 rss_ready=$(awk '/VmRSS/ {print $2}' /proc/$agent/status)
 sleep 20  # two lease rounds and the first status round settle
@@ -30,4 +30,5 @@ a1=$(ticks $agent); p1=$(ticks $plane)
 hz=$(getconf CLK_TCK)
 echo "nodes=$nodes seconds_to_ready=$ready (from process start) not_ready=$notready"
 echo "agent_rss_kib=$(awk '/VmRSS/ {print $2}' /proc/$agent/status) (at ready: $rss_ready)"
-echo "agent_cpu_percent=$(echo "scale=1; ($a1 - $a0) * 100 / $hz / 30" | bc) control_plane_cpu_percent=$(echo "scale=1; ($p1 - $p0) * 100 / $hz / 30" | bc)"
+percent() { awk -v t="$1" -v hz="$hz" 'BEGIN { printf "%.1f", t * 100 / hz / 30 }'; }
+echo "agent_cpu_percent=$(percent $((a1 - a0))) control_plane_cpu_percent=$(percent $((p1 - p0)))"
