@@ -24,8 +24,19 @@ public struct ClientTLSConfiguration: Sendable, Equatable {
     }
 }
 
+/// Which proxy requests go through.
+public enum ProxySetting: Sendable, Equatable {
+    /// `http_proxy`, `https_proxy` and `no_proxy` from the environment, as Go's ProxyFromEnvironment
+    /// reads them (client-go, kubectl): never for a loopback server, which a proxy could not reach.
+    case environment
+    case none
+    /// Every request, whatever the environment says (kubeconfig `proxy-url`): http, https or socks5.
+    case url(String)
+}
+
 public struct HTTPClientConfiguration: Sendable {
     public var tls = ClientTLSConfiguration()
+    public var proxy = ProxySetting.environment
     /// Sent as `Authorization: Bearer …` unless a request sets its own Authorization header.
     public var bearerToken: String?
     public var connectTimeout: Duration = .seconds(10)

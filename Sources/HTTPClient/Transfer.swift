@@ -51,6 +51,7 @@ final class Transfer {
     private func configure(_ configuration: HTTPClientConfiguration, streaming: Bool) throws(HTTPClientError) {
         let me = Unmanaged.passUnretained(self).toOpaque()
         try setURL(serverName: configuration.tls.serverName)
+        try configureProxy(configuration.proxy)
         ccurl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         ccurl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
         ccurl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
@@ -86,6 +87,20 @@ final class Transfer {
             headerList = curl_slist_append(headerList, value.isEmpty ? "\(name):" : "\(name): \(value)")
         }
         if let headerList { ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList) }
+    }
+
+    /// curl reads the environment itself; an empty CURLOPT_PROXY turns that off, an empty
+    /// CURLOPT_NOPROXY makes an explicit proxy apply to every host.
+    private func configureProxy(_ proxy: ProxySetting) throws(HTTPClientError) {
+        switch proxy {
+        case .environment:
+            if URLAuthority(request.url)?.isLoopback == true { try set(CURLOPT_PROXY, "") }
+        case .none:
+            try set(CURLOPT_PROXY, "")
+        case .url(let url):
+            try set(CURLOPT_PROXY, url)
+            try set(CURLOPT_NOPROXY, "")
+        }
     }
 
     /// With a TLS server name, the URL names that host (so curl sends it as SNI and verifies the

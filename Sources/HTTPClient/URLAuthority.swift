@@ -28,6 +28,14 @@ struct URLAuthority {
         self.port = port
     }
 
+    /// `localhost` or a loopback address (127.0.0.0/8, ::1).
+    var isLoopback: Bool {
+        let name = host.lowercased()
+        if name == "localhost" || name.hasSuffix(".localhost") || name == "[::1]" { return true }
+        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets.first == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
     func replacingHost(with newHost: String) -> String {
         var url = url
         url.replaceSubrange(hostRange, with: newHost)

@@ -20,6 +20,26 @@ import Testing
         return router
     }
 
+    /// kubeconfig `proxy-url`: every request goes to the proxy in absolute form, loopback ones included.
+    @Test func anExplicitProxyCarriesEveryRequest() async throws {
+        var router = Router()
+        router.get("/{rest...}") { request in
+            .text("proxied \(request.target) for \(request.headers["Host"] ?? "")")
+        }
+        let proxy = try ClientTestServer(router: router)
+        var configuration = HTTPClientConfiguration()
+        configuration.proxy = .url(proxy.url(""))
+        let client = HTTPClient(configuration: configuration)
+        defer { client.shutdown() }
+        for url in ["http://upstream.invalid:8080/a?b=c", "http://127.0.0.1:9/loop"] {
+            let response = try await client.execute(HTTPClientRequest(url: url))
+            let host = url.dropFirst("http://".count).prefix { $0 != "/" }
+            #expect(response.status == .ok)
+            #expect(response.text == "proxied \(url) for \(host)")
+        }
+        await proxy.stop()
+    }
+
     @Test func executesEveryMethodWithBodies() async throws {
         let server = try ClientTestServer(router: Self.echoRouter())
         let client = HTTPClient()
@@ -108,7 +128,10 @@ import Testing
     }
 
     @Test func connectionRefusedDNSAndTimeoutAreDistinguished() async throws {
-        let client = HTTPClient()
+        // Not through a proxy the environment may name: that would answer for the unresolvable host.
+        var configuration = HTTPClientConfiguration()
+        configuration.proxy = .none
+        let client = HTTPClient(configuration: configuration)
         defer { client.shutdown() }
         // A port that was just free: bind a server, stop it, then connect to its port.
         let probe = try ClientTestServer(router: Router())

@@ -126,6 +126,10 @@ import Testing
             "clusters[0].cluster.server: \"ftp://x\" is not an http:// or https:// URL with a host"
         ),
         (
+            "current-context: dev\nclusters: [{name: c1, cluster: {server: 'https://x', proxy-url: 'proxy:3128'}}]\ncontexts: [{name: dev, context: {cluster: c1}}]",
+            "clusters[0].cluster.proxy-url: \"proxy:3128\" is not an http://, https:// or socks5:// URL"
+        ),
+        (
             "current-context: dev\nclusters: [{name: c1, cluster: {server: 'https://x'}}]\nusers: [{name: u, user: {auth-provider: {name: gcp}}}]\ncontexts: [{name: dev, context: {cluster: c1, user: u}}]",
             "users[0].user.auth-provider: the \"gcp\" auth provider is not supported; use an exec credential plugin instead"
         ),

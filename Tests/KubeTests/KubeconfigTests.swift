@@ -162,7 +162,7 @@ import Testing
         let config = """
             clusters:
             - name: c
-              cluster: {server: "https://10.0.0.1:6443", certificate-authority: ca.crt, tls-server-name: api}
+              cluster: {server: "https://10.0.0.1:6443", certificate-authority: ca.crt, tls-server-name: api, proxy-url: "socks5://proxy:1080"}
             users:
             \(users.map { "- name: \($0.0)\n  user:\n    \($0.1)" }.joined(separator: "\n"))
             contexts:
@@ -177,6 +177,8 @@ import Testing
         #expect(data.server == "https://10.0.0.1:6443")
         #expect(data.tls.certificateAuthority == .file(dir.file("ca.crt")))
         #expect(data.tlsServerName == "api")
+        #expect(data.proxy == .url("socks5://proxy:1080"))
+        #expect(data.httpClientConfiguration().proxy == .url("socks5://proxy:1080"))
         #expect(data.namespace == "default")
         #expect(data.tls.clientCertificate == .pem(Self.caPEM))
         #expect(data.tls.clientKey == .pem(Self.keyPEM))

@@ -48,12 +48,17 @@ import Testing
     }
 
     /// What `make run` does, with three nodes: the nodes are Ready for kubectl, then SIGTERM stops it cleanly.
+    /// A proxy in the environment (here one that refuses every connection) is not used for loopback, as
+    /// with kubectl.
     @Test func emulateRegistersNodesAndStopsCleanly() async throws {
         let directory = try TemporaryDirectory.make(prefix: "agent-command")
         let kubeconfig = directory + "/kubeconfig"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["emulate", "--port", "0", "--nodes", "3", "--kubeconfig-out", kubeconfig]
+        let deadProxy = "http://127.0.0.1:\(try closedPort())"
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["http_proxy": deadProxy, "https_proxy": deadProxy, "HTTPS_PROXY": deadProxy, "no_proxy": ""]) { $1 }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

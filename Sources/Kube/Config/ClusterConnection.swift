@@ -7,8 +7,9 @@ public struct ClusterConnection: Sendable, Equatable {
     public var server: String
     public var tls: ClientTLSConfiguration
     /// The name to verify the server certificate against, when it differs from the URL's host.
-    /// Not applied by `HTTPClient` yet (it has no SNI override).
     public var tlsServerName: String?
+    /// kubeconfig `proxy-url`, else the environment's proxy.
+    public var proxy = ProxySetting.environment
     /// The context's namespace, or "default".
     public var namespace: String
     public var credentials: CredentialSource
@@ -34,6 +35,7 @@ public struct ClusterConnection: Sendable, Equatable {
         var configuration = HTTPClientConfiguration()
         configuration.tls = tls
         configuration.tls.serverName = tlsServerName
+        configuration.proxy = proxy
         if case .token(let token) = credentials { configuration.bearerToken = token }
         return configuration
     }

@@ -48,7 +48,7 @@ public struct KubeConfigFile: Codable, Sendable, Equatable {
         public var certificateAuthorityData: String?
         public var insecureSkipTLSVerify: Bool?
         public var tlsServerName: String?
-        /// Parsed but not used: the HTTP client has no proxy support.
+        /// http, https or socks5; all requests to this cluster go through it.
         public var proxyURL: String?
 
         public init(

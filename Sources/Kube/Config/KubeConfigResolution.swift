@@ -96,8 +96,16 @@ struct MergedKubeConfig {
         }
         var trimmed = server
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        return ClusterConnection(
+        var connection = ClusterConnection(
             server: trimmed, tls: tls, tlsServerName: cluster.tlsServerName.flatMap { $0.isEmpty ? nil : $0 })
+        if let proxy = cluster.proxyURL, !proxy.isEmpty {
+            let url = URLComponents(string: proxy)
+            guard ["http", "https", "socks5"].contains(url?.scheme?.lowercased()), url?.host?.isEmpty == false else {
+                throw fail("\(field).proxy-url: \"\(proxy)\" is not an http://, https:// or socks5:// URL")
+            }
+            connection.proxy = .url(proxy)
+        }
+        return connection
     }
 
     private static func apply(
