@@ -8,6 +8,7 @@ let usage = """
     Usage:
       node-agent [flags]            Run the agent on the cluster of --kubeconfig (flags: node-agent --help).
       node-agent emulate [flags]    Run an embedded control plane with the agent's nodes on this machine.
+      node-agent bench [flags]      Measure the agent: N nodes, M pods, steady-state heartbeats (node-agent bench --help).
       node-agent version            Print the version.
 
 
@@ -24,6 +25,8 @@ case "help":
     print(usage + AgentOptions.help, terminator: "")
 case "emulate":
     await Emulate.run(Emulate.options(arguments.dropFirst()))
+case "bench":
+    await Bench.run(BenchOptions.parse(arguments.dropFirst()))
 case "version", "--version":
     guard arguments.count == 1 else { fail("'version' takes no arguments") }
     print("node-agent \(NodeAgent.version)")

@@ -16,6 +16,17 @@ import Testing
         await harness.stop()
     }
 
+    /// `apiserver_request_total` by verb and resource, as `kubectl get --raw /metrics` shows it.
+    @Test func metricsCountRequestsByVerbAndResource() async throws {
+        let harness = try Harness()
+        for _ in 0..<2 { _ = try await harness.kubectl(["get", "configmaps"]) }
+        let metrics = try await harness.kubectl(["get", "--raw", "/metrics"])
+        #expect(metrics.status == 0, "\(metrics)")
+        #expect(metrics.stdout.hasPrefix("# HELP apiserver_request_total "), "\(metrics)")
+        #expect(metrics.stdout.contains("apiserver_request_total{resource=\"configmaps\",verb=\"LIST\"} 2\n"), "\(metrics)")
+        await harness.stop()
+    }
+
     @Test func createLabelGetDeleteAConfigMap() async throws {
         let harness = try Harness()
         let manifest = try harness.file("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: \"1\"\n")

@@ -76,4 +76,35 @@ import Testing
         #expect(printed.contains("3 of 3 nodes Ready after"), "\(printed)")
         #expect(printed.contains("kubectl get nodes"), "\(printed)")
     }
+
+    /// `node-agent bench` against a running control plane (so that what it leaves behind can be
+    /// checked): it measures every phase, prints JSON and deletes its nodes, leases, pods and namespace.
+    @Test func benchMeasuresThenDeletesWhatItMade() async throws {
+        let directory = try TemporaryDirectory.make(prefix: "agent-bench")
+        let kubeconfig = directory + "/kubeconfig"
+        let controlPlane = Process()
+        controlPlane.executableURL = URL(fileURLWithPath: Self.binary)
+        controlPlane.arguments = ["emulate", "--nodes", "0", "--port", "0", "--kubeconfig-out", kubeconfig]
+        controlPlane.standardOutput = FileHandle.nullDevice
+        let waitForExit = try controlPlane.launchForWaiting()
+        defer {
+            controlPlane.terminate()
+            waitForExit()
+        }
+        #expect(await eventually { FileManager.default.fileExists(atPath: kubeconfig) })
+        let bench = try await run(
+            Self.binary, ["bench", "--kubeconfig", kubeconfig, "--nodes", "100", "--pods", "1000", "--steady", "2", "--json"], limit: 100)
+        #expect(bench.status == 0, "\(bench)")
+        let figures = try JSONSerialization.jsonObject(with: Data(bench.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(figures["nodes"] as? Int == 100 && figures["pods"] as? Int == 1000, "\(bench.stdout)")
+        #expect((figures["podsRunningSeconds"] as? Double ?? 0) > 0)
+        #expect(((figures["leaseLateness"] as? [String: Any])?["renewals"] as? Int ?? 0) > 0)
+        #expect(((figures["agent"] as? [String: Any])?["rssPerNodeBytes"] as? Double) != nil)
+        #expect(bench.stderr.contains("pods Running") && bench.stderr.contains("deleting what the bench made"), "\(bench.stderr)")
+
+        for (resource, namespace) in [("nodes", "default"), ("pods", "node-agent-bench"), ("leases", "kube-node-lease")] {
+            let left = try await run("/usr/bin/kubectl", ["--kubeconfig", kubeconfig, "get", resource, "-n", namespace, "-o", "name"])
+            #expect(left.status == 0 && !left.stdout.contains("bench-"), "\(resource): \(left)")
+        }
+    }
 }

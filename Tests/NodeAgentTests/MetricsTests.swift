@@ -37,6 +37,21 @@ import Testing
             """)
     }
 
+    /// Estimated as Prometheus' histogram_quantile does, over what was observed between two snapshots.
+    @Test func quantilesOfASnapshotDifference() {
+        let histogram = MetricsRegistry().histogram("h", help: "h", buckets: [0.1, 0.5, 1])
+        histogram.observe(7)
+        let start = histogram.snapshot()
+        #expect(start.quantile(0.5) == 1)  // above every bound: the highest bound
+        for value in [0.05, 0.05, 0.2, 0.3, 0.4, 0.45, 0.6, 0.7, 0.8, 0.9] { histogram.observe(value) }
+        let window = histogram.snapshot().subtracting(start)
+        #expect(window.count == 10)
+        #expect(window.buckets == [2, 4, 4, 0])
+        #expect(abs((window.quantile(0.5) ?? 0) - (0.1 + 0.4 * 3 / 4)) < 1e-9)
+        #expect(abs((window.quantile(0.99) ?? 0) - (0.5 + 0.5 * 3.9 / 4)) < 1e-9)
+        #expect(MetricsRegistry().histogram("e", help: "e", buckets: [1]).snapshot().quantile(0.5) == nil)
+    }
+
     @Test func escapesLabelValues() {
         let registry = MetricsRegistry()
         registry.counter("c", help: "a \\ b\nc", labels: ["l"]).inc(["x\"y\\z"])

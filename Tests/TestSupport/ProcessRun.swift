@@ -8,8 +8,8 @@ public struct ProcessResult: Sendable, CustomStringConvertible {
     public var description: String { "exit \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
 }
 
-/// Runs a program on its own thread (never a pool thread: it blocks) with a 60 s limit.
-public func run(_ executable: String, _ arguments: [String], stdin: String? = nil) async throws -> ProcessResult {
+/// Runs a program on its own thread (never a pool thread: it blocks); it is killed after `limit` seconds.
+public func run(_ executable: String, _ arguments: [String], stdin: String? = nil, limit: Int = 60) async throws -> ProcessResult {
     try await withCheckedThrowingContinuation { continuation in
         Thread {
             continuation.resume(with: Result {
@@ -28,7 +28,7 @@ public func run(_ executable: String, _ arguments: [String], stdin: String? = ni
                     input.fileHandleForWriting.closeFile()
                 }
                 let killer = DispatchWorkItem { process.terminate() }
-                DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: killer)
+                DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(limit), execute: killer)
                 let errorData = Locked(Data())
                 let errorsDone = DispatchSemaphore(value: 0)
                 Thread {

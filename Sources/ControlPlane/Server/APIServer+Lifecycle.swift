@@ -165,12 +165,8 @@ extension APIServer {
     func collectDependents(of owner: JSONValue) {
         guard let uid = owner["metadata"]?["uid"]?.stringValue else { return }
         let namespace = owner["metadata"]?["namespace"]?.stringValue
-        for storageKey in Set(registry.types.map(\.storageKey)) {
-            for (key, object) in store.list(storageKey, namespace: namespace) {
-                let references = object["metadata"]?["ownerReferences"]?.arrayValue ?? []
-                guard references.contains(where: { $0["uid"]?.stringValue == uid }) else { continue }
-                if let removed = store.remove(storageKey, key) { collectDependents(of: removed) }
-            }
+        for dependent in store.dependents(ofUID: uid) where namespace == nil || dependent.key.namespace == namespace {
+            if let removed = store.remove(dependent.storageKey, dependent.key) { collectDependents(of: removed) }
         }
     }
 }

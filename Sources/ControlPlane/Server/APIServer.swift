@@ -14,6 +14,8 @@ public final class APIServer {
     private(set) lazy var controllers = Controllers(server: self)
     /// Clients to kubelets (`pods/log`, `nodes/proxy`).
     private(set) lazy var kubelet = KubeletConnector(tls: configuration.kubeletClientTLS)
+    /// API requests served, by verb and resource: `apiserver_request_total` on `/metrics`.
+    public private(set) var requestCounts: [RequestCountKey: Int] = [:]
 
     public init(configuration: APIServerConfiguration) {
         self.configuration = configuration
@@ -54,6 +56,9 @@ public final class APIServer {
             router.get(path) { request in Health.response(request) }
         }
         router.get("/version") { _ in .json(Discovery.version) }
+        router.get("/metrics") { [unowned self] request in
+            authenticator.identify(request) == nil ? APIError.unauthorized.response : RequestCountKey.metrics(requestCounts)
+        }
         router.get("/openapi/v3/{path...}") { [unowned self] request in
             let path = request.pathParameters["path"] ?? ""
             let custom: OpenAPI.CustomSchemas = { [unowned self] in customSchema($0) }
@@ -90,6 +95,7 @@ public final class APIServer {
             let error = APIError.forbidden(user: identity.user, verb: verb, type: type, namespace: info.namespace)
             return await send(error.response, to: writer)
         }
+        requestCounts[RequestCountKey(verb: verb, resource: info.resource), default: 0] += 1
         let context = RequestContext(
             request: request, info: info, type: type, verb: verb, query: query, identity: identity)
         do {

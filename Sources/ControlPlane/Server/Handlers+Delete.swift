@@ -120,16 +120,13 @@ extension APIServer {
     /// Orphan propagation: dependents lose their owner reference instead of being deleted.
     private func orphanDependents(of owner: JSONValue) {
         guard let uid = owner["metadata"]?["uid"]?.stringValue else { return }
-        for storageKey in Set(registry.types.map(\.storageKey)) {
-            for (key, object) in store.list(storageKey, namespace: nil) {
-                guard let references = object["metadata"]?["ownerReferences"]?.arrayValue,
-                    references.contains(where: { $0["uid"]?.stringValue == uid })
-                else { continue }
-                var updated = object
-                let kept = references.filter { $0["uid"]?.stringValue != uid }
-                updated["metadata"]?["ownerReferences"] = kept.isEmpty ? nil : .array(kept)
-                store.put(storageKey, key, updated)
-            }
+        for dependent in store.dependents(ofUID: uid) {
+            guard var updated = store.get(dependent.storageKey, dependent.key),
+                let references = updated["metadata"]?["ownerReferences"]?.arrayValue
+            else { continue }
+            let kept = references.filter { $0["uid"]?.stringValue != uid }
+            updated["metadata"]?["ownerReferences"] = kept.isEmpty ? nil : .array(kept)
+            store.put(dependent.storageKey, dependent.key, updated)
         }
     }
 }

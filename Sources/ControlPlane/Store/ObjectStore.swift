@@ -11,6 +11,14 @@ final class ObjectStore {
     private var windowStart = 0
     let windowSize: Int
     private var watchers: [String: [ObjectIdentifier: Watcher]] = [:]
+    /// Objects by the UIDs in their ownerReferences, so the garbage collector finds the dependents of
+    /// a deleted object without scanning every object.
+    private var dependents: [String: Set<StoredKey>] = [:]
+
+    struct StoredKey: Hashable {
+        var storageKey: String
+        var key: ObjectKey
+    }
 
     init(windowSize: Int = 100_000, initialResourceVersion: Int64 = 1) {
         self.windowSize = windowSize
@@ -28,6 +36,11 @@ final class ObjectStore {
         return members.map { (key: $0.key, value: $0.value) }.sorted { $0.key < $1.key }
     }
 
+    /// The objects whose ownerReferences name `uid`, sorted.
+    func dependents(ofUID uid: String) -> [StoredKey] {
+        (dependents[uid] ?? []).sorted { ($0.storageKey, $0.key) < ($1.storageKey, $1.key) }
+    }
+
     func count(_ storageKey: String) -> Int { collections[storageKey]?.count ?? 0 }
 
     var storageKeys: [String] { Array(collections.keys) }
@@ -35,6 +48,10 @@ final class ObjectStore {
     /// Loads a saved state: no events, and the window starts empty at `resourceVersion`.
     func replaceAll(_ contents: [String: [ObjectKey: JSONValue]], resourceVersion version: Int64) {
         collections = contents
+        dependents = [:]
+        for (storageKey, objects) in contents {
+            for (key, object) in objects { indexOwners(storageKey, key, old: nil, new: object) }
+        }
         resourceVersion = version
         window = []
         windowStart = 0
@@ -54,6 +71,7 @@ final class ObjectStore {
         var stored = object
         stored["metadata"]?["resourceVersion"] = .string(String(resourceVersion))
         let previous = collections[storageKey, default: [:]].updateValue(stored, forKey: key)
+        indexOwners(storageKey, key, old: previous, new: stored)
         record(
             StoredEvent(
                 kind: previous == nil ? .added : .modified, storageKey: storageKey, key: key,
@@ -65,6 +83,7 @@ final class ObjectStore {
     @discardableResult
     func remove(_ storageKey: String, _ key: ObjectKey) -> JSONValue? {
         guard let previous = collections[storageKey]?.removeValue(forKey: key) else { return nil }
+        indexOwners(storageKey, key, old: previous, new: nil)
         resourceVersion += 1
         var last = previous
         last["metadata"]?["resourceVersion"] = .string(String(resourceVersion))
@@ -76,7 +95,27 @@ final class ObjectStore {
     }
 
     /// Drops a whole collection without events (a custom resource definition went away).
-    func dropCollection(_ storageKey: String) { collections[storageKey] = nil }
+    func dropCollection(_ storageKey: String) {
+        for (key, object) in collections[storageKey] ?? [:] { indexOwners(storageKey, key, old: object, new: nil) }
+        collections[storageKey] = nil
+    }
+
+    private func indexOwners(_ storageKey: String, _ key: ObjectKey, old: JSONValue?, new: JSONValue?) {
+        let before = Self.ownerUIDs(old)
+        let after = Self.ownerUIDs(new)
+        guard before != after else { return }
+        let stored = StoredKey(storageKey: storageKey, key: key)
+        for uid in before.subtracting(after) {
+            dependents[uid]?.remove(stored)
+            if dependents[uid]?.isEmpty == true { dependents[uid] = nil }
+        }
+        for uid in after.subtracting(before) { dependents[uid, default: []].insert(stored) }
+    }
+
+    private static func ownerUIDs(_ object: JSONValue?) -> Set<String> {
+        guard let references = object?["metadata"]?["ownerReferences"]?.arrayValue, !references.isEmpty else { return [] }
+        return Set(references.compactMap { $0["uid"]?.stringValue })
+    }
 
     private func record(_ event: StoredEvent) {
         window.append(event)

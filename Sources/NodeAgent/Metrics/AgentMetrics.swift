@@ -9,9 +9,9 @@ public struct AgentMetrics {
     let nodesReady: Gauge
     let pods: Gauge
     let leaseRenewals: Counter
-    let leaseLateness: Histogram
+    public let leaseLateness: Histogram
     let statusUpdates: Counter
-    let apiRequests: Histogram
+    public let apiRequests: Histogram
     let reconciles: Counter
     let queueDepth: Gauge
 
@@ -25,7 +25,7 @@ public struct AgentMetrics {
         leaseLateness = registry.histogram(
             "node_agent_lease_renewal_lateness_seconds",
             help: "How long after its due time a lease renewal was written.",
-            buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])
+            buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])
         statusUpdates = registry.counter(
             "node_agent_node_status_updates_total", help: "Node status writes by result (success, failure).", labels: ["result"])
         apiRequests = registry.histogram(

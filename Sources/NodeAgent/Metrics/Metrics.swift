@@ -149,4 +149,47 @@ public struct Histogram {
     }
 
     public func count(_ labelValues: [String] = []) -> UInt64 { family.observations[labelValues]?.count ?? 0 }
+
+    /// The series' buckets now; the difference of two snapshots describes what was observed between them.
+    public func snapshot(_ labelValues: [String] = []) -> HistogramSnapshot {
+        let series = family.observations[labelValues]
+        let buckets = series?.buckets ?? Array(repeating: 0, count: family.buckets.count)
+        let count = series?.count ?? 0
+        return HistogramSnapshot(bounds: family.buckets, buckets: buckets + [count - buckets.reduce(0, +)], sum: series?.sum ?? 0)
+    }
+
+    /// Observations per label set.
+    public func counts() -> [[String]: UInt64] { family.observations.mapValues(\.count) }
+}
+
+/// A histogram's buckets at one moment: `buckets[i]` counts observations in (bounds[i-1], bounds[i]],
+/// the last one those above every bound.
+public struct HistogramSnapshot: Sendable, Equatable {
+    public var bounds: [Double]
+    public var buckets: [UInt64]
+    public var sum: Double
+    public var count: UInt64 { buckets.reduce(0, +) }
+
+    public func subtracting(_ earlier: HistogramSnapshot) -> HistogramSnapshot {
+        HistogramSnapshot(bounds: bounds, buckets: zip(buckets, earlier.buckets).map { $0 - $1 }, sum: sum - earlier.sum)
+    }
+
+    /// The q-quantile as Prometheus' `histogram_quantile` estimates it: linear within the bucket that
+    /// holds it; in the bucket above every bound, the highest bound. Nil without observations.
+    public func quantile(_ q: Double) -> Double? {
+        let total = count
+        guard total > 0 else { return nil }
+        let rank = q * Double(total)
+        var below: UInt64 = 0
+        for (index, inBucket) in buckets.enumerated() {
+            guard Double(below + inBucket) >= rank, inBucket > 0 else {
+                below += inBucket
+                continue
+            }
+            guard index < bounds.count else { return bounds.last }
+            let lower = index == 0 ? 0 : bounds[index - 1]
+            return lower + (bounds[index] - lower) * (rank - Double(below)) / Double(inBucket)
+        }
+        return bounds.last
+    }
 }

@@ -67,8 +67,9 @@ final class LeaseHeartbeat {
     }
 
     private func tick() async {
-        if let due { metrics.leaseLateness.observe(clock.now.duration(since: due).seconds) }
         if await renew() {
+            // Measured when the renewal is written: a slow API server makes a lease late too.
+            if let due { metrics.leaseLateness.observe(clock.now.duration(since: due).seconds) }
             backoff.reset()
             schedule(after: jitter.apply(to: interval))
         } else {

@@ -1,0 +1,124 @@
+import Foundation
+
+/// What a bench measured; printed as a table or as JSON.
+struct BenchFigures: Encodable {
+    struct Usage: Encodable {
+        /// Resident memory before the nodes, once they were Ready, and at the steady state.
+        var rssBeforeBytes: Int
+        var rssNodesReadyBytes: Int
+        var rssSteadyBytes: Int
+        var rssPerNodeBytes: Double
+        var rssPerPodBytes: Double?
+        /// CPU used during the steady state, in % of one core.
+        var steadyCPUPercent: Double
+    }
+
+    struct Lateness: Encodable {
+        var renewals: UInt64
+        var p50Seconds: Double?
+        var p99Seconds: Double?
+    }
+
+    /// Requests per second by verb, in each phase.
+    struct Rates: Encodable {
+        var nodes: [String: Double]
+        var pods: [String: Double]
+        var steady: [String: Double]
+    }
+
+    var nodes: Int
+    var pods: Int
+    var provider: String
+    var scheduled: Bool
+    var cluster: String
+    var nodesReadySeconds: Double
+    var podsRunningSeconds: Double?
+    var steadySeconds: Double
+    /// The bench process: the agent, and the control plane too when it shares the process.
+    var agent: Usage
+    var agentIncludesControlPlane: Bool
+    /// The control plane's own process, when it runs apart.
+    var controlPlane: Usage?
+    var leaseLateness: Lateness
+    var agentRequests: Rates
+    var controlPlaneRequests: Rates?
+    var cleanupSeconds: Double
+
+    var nodesPerSecond: Double { Double(nodes) / max(nodesReadySeconds, 0.001) }
+    var podsPerSecond: Double? { podsRunningSeconds.map { Double(pods) / max($0, 0.001) } }
+
+    private enum CodingKeys: String, CodingKey {
+        case nodes, pods, provider, scheduled, cluster, nodesReadySeconds, nodesPerSecond, podsRunningSeconds, podsPerSecond
+        case steadySeconds, agent, agentIncludesControlPlane, controlPlane, leaseLateness, agentRequests, controlPlaneRequests
+        case cleanupSeconds
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(nodes, forKey: .nodes)
+        try container.encode(pods, forKey: .pods)
+        try container.encode(provider, forKey: .provider)
+        try container.encode(scheduled, forKey: .scheduled)
+        try container.encode(cluster, forKey: .cluster)
+        try container.encode(nodesReadySeconds, forKey: .nodesReadySeconds)
+        try container.encode(nodesPerSecond, forKey: .nodesPerSecond)
+        try container.encodeIfPresent(podsRunningSeconds, forKey: .podsRunningSeconds)
+        try container.encodeIfPresent(podsPerSecond, forKey: .podsPerSecond)
+        try container.encode(steadySeconds, forKey: .steadySeconds)
+        try container.encode(agent, forKey: .agent)
+        try container.encode(agentIncludesControlPlane, forKey: .agentIncludesControlPlane)
+        try container.encodeIfPresent(controlPlane, forKey: .controlPlane)
+        try container.encode(leaseLateness, forKey: .leaseLateness)
+        try container.encode(agentRequests, forKey: .agentRequests)
+        try container.encodeIfPresent(controlPlaneRequests, forKey: .controlPlaneRequests)
+        try container.encode(cleanupSeconds, forKey: .cleanupSeconds)
+    }
+
+    func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    func table() -> String {
+        var rows: [(String, String)] = [
+            ("nodes Ready after", "\(Self.fixed(nodesReadySeconds)) s (\(Self.fixed(nodesPerSecond, 0)) nodes/s)"),
+        ]
+        if let seconds = podsRunningSeconds, let rate = podsPerSecond {
+            rows.append(("pods Running after", "\(Self.fixed(seconds)) s (\(Self.fixed(rate, 0)) pods/s)"))
+        }
+        let who = agentIncludesControlPlane ? "agent + control plane" : "agent"
+        rows.append(("\(who) RSS per node", Self.kibibytes(agent.rssPerNodeBytes)))
+        if let perPod = agent.rssPerPodBytes { rows.append(("\(who) RSS per pod", Self.kibibytes(perPod))) }
+        rows.append(("\(who) RSS at steady state", Self.kibibytes(Double(agent.rssSteadyBytes))))
+        rows.append(("\(who) CPU at steady state", "\(Self.fixed(agent.steadyCPUPercent, 1)) % of one core"))
+        if let controlPlane {
+            rows.append(("control plane RSS at steady state", Self.kibibytes(Double(controlPlane.rssSteadyBytes))))
+            rows.append(("control plane CPU at steady state", "\(Self.fixed(controlPlane.steadyCPUPercent, 1)) % of one core"))
+        }
+        rows.append((
+            "lease renewal lateness p50 / p99",
+            "\(leaseLateness.p50Seconds.map { Self.fixed($0, 3) } ?? "-") s / \(leaseLateness.p99Seconds.map { Self.fixed($0, 3) } ?? "-") s (\(leaseLateness.renewals) renewals)"
+        ))
+        for (phase, rates) in [("nodes", agentRequests.nodes), ("pods", agentRequests.pods), ("steady", agentRequests.steady)] {
+            rows.append(("agent requests/s (\(phase))", Self.rates(rates)))
+        }
+        if let controlPlaneRequests {
+            for (phase, rates) in [("nodes", controlPlaneRequests.nodes), ("pods", controlPlaneRequests.pods), ("steady", controlPlaneRequests.steady)] {
+                rows.append(("control plane requests/s (\(phase))", Self.rates(rates)))
+            }
+        }
+        rows.append(("cleanup", "\(Self.fixed(cleanupSeconds)) s"))
+        let width = rows.map(\.0.count).max() ?? 0
+        let title = "node-agent bench: \(nodes) nodes, \(pods) pods, provider \(provider), "
+            + (scheduled ? "pods placed by the scheduler" : "pods bound directly") + ", on \(cluster); steady state \(Self.fixed(steadySeconds, 0)) s"
+        return ([title] + rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }).joined(separator: "\n") + "\n"
+    }
+
+    private static func fixed(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
+    private static func kibibytes(_ bytes: Double) -> String { bytes >= 10 * 1024 * 1024 ? "\(fixed(bytes / 1024 / 1024, 1)) MiB" : "\(fixed(bytes / 1024, 2)) KiB" }
+    private static func rates(_ rates: [String: Double]) -> String {
+        let shown = rates.filter { $0.value >= 0.05 }.sorted { $0.value > $1.value }
+        return shown.isEmpty ? "-" : shown.map { "\($0.key) \(fixed($0.value, 1))" }.joined(separator: ", ")
+    }
+}
