@@ -55,6 +55,7 @@ func controlPlaneLoad(_ options: [String: String]) async {
     configuration.tls = ClientTLSConfiguration(certificateAuthority: .file(ca))
     configuration.bearerToken = token
     configuration.maxIdleConnections = concurrency + watcherCount
+    configuration.maxConnectionsPerHost = 0
     let client = HTTPClient(configuration: configuration)
     let nodeCount = options["nodes"].flatMap(Int.init) ?? 0
     if nodeCount > 0 { await createNodes(nodeCount, client: client, base: base, concurrency: concurrency) }

@@ -21,13 +21,14 @@ final class CurlMulti {
     private static let maxIdleEasyHandles = 128
     private var isClosed = false
 
-    init(maxIdleConnections: Int) {
+    init(maxIdleConnections: Int, maxConnectionsPerHost: Int) {
         precondition(CurlGlobal.initialized, "curl_global_init failed")
         multi = curl_multi_init()
         let me = Unmanaged.passUnretained(self).toOpaque()
         ccurl_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, me)
         ccurl_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, me)
         ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxIdleConnections)
+        ccurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
         ccurl_multi_setopt_socket_cb(multi) { _, socket, what, userp, _ in
             LoopActor.assumeIsolated { CurlMulti.from(userp).watch(socket, what: what) }
             return 0

@@ -18,7 +18,8 @@ public final class HTTPClient {
 
     private var activeMulti: CurlMulti {
         if let multi { return multi }
-        let multi = CurlMulti(maxIdleConnections: configuration.maxIdleConnections)
+        let multi = CurlMulti(
+            maxIdleConnections: configuration.maxIdleConnections, maxConnectionsPerHost: configuration.maxConnectionsPerHost)
         self.multi = multi
         return multi
     }

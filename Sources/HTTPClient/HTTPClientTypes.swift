@@ -45,7 +45,11 @@ public struct HTTPClientConfiguration: Sendable {
     /// Bytes a streamed response may buffer ahead of its reader before the transfer is paused.
     public var streamBufferLimit = 1 << 20
     /// Idle connections kept for reuse (curl's connection cache).
-    public var maxIdleConnections = 64
+    public var maxIdleConnections = 128
+    /// Connections open to one server at once (0: no limit); further requests wait for a free one.
+    /// Without a limit a burst of requests opens a connection — a TLS handshake — for each, and all
+    /// but `maxIdleConnections` are closed again afterwards. A watch holds its connection while it lasts.
+    public var maxConnectionsPerHost = 128
     public var userAgent = "node-agent"
 
     public init() {}

@@ -46,6 +46,8 @@ final class Bench {
         configuration.providerName = options.provider
         configuration.nodeIP = "127.0.0.1"
         configuration.deleteNodesOnExit = true
+        // Room for a million nodes' pod ranges.
+        configuration.podCIDR = "10.0.0.0/8"
         let provider: any Provider
         do { provider = try Providers.make(options.provider, configPath: options.providerConfig) } catch {
             throw BenchError("\(error)")
