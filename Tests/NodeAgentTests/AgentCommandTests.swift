@@ -37,7 +37,7 @@ import Testing
         let result = try await run(Self.binary, ["--help"])
         #expect(result.status == 0)
         for flag in [
-            "--kubeconfig", "--provider", "--provider-config", "--nodename", "--nodes", "--os", "--taint", "--disable-taint",
+            "--kubeconfig", "--provider", "--provider-config", "--nodename", "--nodes", "--os", "--taint", "--disable-taint", "--no-schedule",
             "--node-labels", "--namespace", "--node-ip", "--kubelet-port", "--listen-address", "--tls-cert-file",
             "--tls-private-key-file", "--client-ca-file", "--authentication-token-webhook", "--authorization-mode",
             "--kube-api-qps", "--kube-api-burst", "--node-lease-duration-seconds", "--node-status-update-frequency",
