@@ -323,4 +323,31 @@ import Testing
         #expect(bench.simulator.pods(on: "n1").map(\.metadata.name) == ["b"])
         #expect(throws: ProviderError.invalid("a pod without a name")) { try bench.simulator.create(Pod(), on: "n0") }
     }
+
+    @Test func aWorkloadsPodsShareOneSpecYetEachReportsItsOwnNode() throws {
+        var specs = SharedSpecs()
+        func replica(_ name: String, node: String, image: String = "busybox:1") -> Pod {
+            var pod = simulatedPod(name, ownerKind: "ReplicaSet")
+            pod.spec?.nodeName = node
+            pod.spec?.containers?[0].image = image
+            return pod
+        }
+        let first = specs.take(for: replica("a", node: "n0"))
+        let second = specs.take(for: replica("b", node: "n1"))
+        #expect(first === second && first.users == 2)
+        #expect(first.spec(on: "n1") == replica("b", node: "n1").spec)
+        // A new spec (a rollout) is another copy, which the owner's next pods share.
+        let rolled = specs.take(for: replica("c", node: "n0", image: "busybox:2"))
+        #expect(rolled !== first && specs.take(for: replica("d", node: "n2", image: "busybox:2")) === rolled)
+        #expect(specs.take(for: simulatedPod("bare")) !== specs.take(for: simulatedPod("bare")))
+        specs.release(rolled)
+        specs.release(rolled)
+        #expect(specs.take(for: replica("e", node: "n0", image: "busybox:2")) !== rolled)
+
+        let bench = SimulationBench()
+        try bench.simulator.create(replica("a", node: "n0"), on: "n0")
+        try bench.simulator.create(replica("b", node: "n1"), on: "n1")
+        #expect(bench.simulator.pod(namespace: "team", name: "b")?.spec == replica("b", node: "n1").spec)
+        #expect(bench.simulator.pod(namespace: "team", name: "a")?.spec?.nodeName == "n0")
+    }
 }

@@ -20,23 +20,26 @@ public final class PodSimulator {
     var followers: [PodKey: [LogFollower]] = [:]
     var nextFollowerID = 0
 
-    /// What the simulator keeps of a pod: what `pod(namespace:name:)` must return besides the status
-    /// (the identity and the spec the agent compares), and its timeline.
+    /// What the simulator keeps of a pod: what `pod(namespace:name:)` must return besides the status —
+    /// the UID and the spec the agent compares (shared with the pods of the same owner) — and its timeline.
     final class Record {
-        let metadata: ObjectMeta
-        var spec: PodSpec?
+        let uid: String?
+        var shared: SharedSpec
         let node: String
         var timeline: PodTimeline
         var timer: (any TimerHandle)?
         var deadline: LoopInstant?
 
-        init(metadata: ObjectMeta, spec: PodSpec?, node: String, timeline: PodTimeline) {
-            self.metadata = metadata
-            self.spec = spec
+        init(uid: String?, shared: SharedSpec, node: String, timeline: PodTimeline) {
+            self.uid = uid
+            self.shared = shared
             self.node = node
             self.timeline = timeline
         }
+
+        var spec: PodSpec? { shared.spec(on: node) }
     }
+    private var specs = SharedSpecs()
 
     public init(
         configuration: PodLifecycleConfiguration = PodLifecycleConfiguration(), runtime: String, clock: any LoopClock,
@@ -55,11 +58,9 @@ public final class PodSimulator {
     public func create(_ pod: Pod, on node: String) throws(ProviderError) {
         let key = try PodKey(pod)
         guard records[key] == nil else { return }
-        var metadata = ObjectMeta(name: pod.metadata.name, namespace: key.namespace)
-        metadata.uid = pod.metadata.uid
         let plan = PodPlan(pod: pod, configuration: configuration)
         let timeline = PodTimeline(plan: plan, policy: .init(pod.spec?.restartPolicy), at: clock.now)
-        records[key] = Record(metadata: metadata, spec: pod.spec, node: node, timeline: timeline)
+        records[key] = Record(uid: pod.metadata.uid, shared: specs.take(for: pod), node: node, timeline: timeline)
         changed(key)
     }
 
@@ -70,7 +71,8 @@ public final class PodSimulator {
         let before = record.spec?.containers ?? []
         let after = pod.spec?.containers ?? []
         let changedContainers = after.indices.filter { $0 < before.count && before[$0] != after[$0] }
-        record.spec = pod.spec
+        specs.release(record.shared)
+        record.shared = specs.take(for: pod)
         record.timeline.restart(containers: changedContainers, at: clock.now)
         changed(key)
     }
@@ -89,31 +91,35 @@ public final class PodSimulator {
     }
 
     public func pod(namespace: String, name: String) -> Pod? {
-        records[PodKey(namespace: namespace, name: name)].map(pod)
+        let key = PodKey(namespace: namespace, name: name)
+        return records[key].map { pod(key, $0) }
     }
 
     /// Every pod with its node, sorted by namespace and name.
     public func pods() -> [ProviderPod] {
         records.sorted { ($0.key.namespace, $0.key.name) < ($1.key.namespace, $1.key.name) }.map {
-            ProviderPod(pod: pod($0.value), node: $0.value.node)
+            ProviderPod(pod: pod($0.key, $0.value), node: $0.value.node)
         }
     }
 
     /// The pods on one node, as `pods()` has them.
     public func pods(on node: String) -> [Pod] {
-        records.values.filter { $0.node == node }.map(pod)
+        records.filter { $0.value.node == node }.map { pod($0.key, $0.value) }
     }
 
     func record(_ key: PodKey) -> Record? { records[key] }
 
-    func context(_ record: Record) -> StatusContext {
+    func context(_ key: PodKey, _ record: Record) -> StatusContext {
         StatusContext(
-            metadata: record.metadata, spec: record.spec, runtime: runtime, failureReason: configuration.failureReason,
-            clock: wallClock)
+            name: key.name, namespace: key.namespace, uid: record.uid, spec: record.spec, runtime: runtime,
+            failureReason: configuration.failureReason, clock: wallClock)
     }
 
-    private func pod(_ record: Record) -> Pod {
-        Pod(metadata: record.metadata, spec: record.spec, status: record.timeline.status(context(record)))
+    private func pod(_ key: PodKey, _ record: Record) -> Pod {
+        let context = context(key, record)
+        var metadata = ObjectMeta(name: key.name, namespace: key.namespace)
+        metadata.uid = record.uid
+        return Pod(metadata: metadata, spec: context.spec, status: record.timeline.status(context))
     }
 
     private func fire(_ key: PodKey) {
@@ -130,6 +136,7 @@ public final class PodSimulator {
         guard let record = records[key] else { return }
         if record.timeline.isRemoved {
             record.timer?.cancel()
+            specs.release(record.shared)
             records[key] = nil
         } else if record.timeline.nextEvent != record.deadline {
             record.timer?.cancel()

@@ -4,7 +4,9 @@ import Loop
 /// What a status is written with besides the timeline: the pod's spec and identity, the runtime's
 /// name (in container IDs) and the clock that turns instants into wall times.
 struct StatusContext {
-    var metadata: ObjectMeta
+    var name: String
+    var namespace: String
+    var uid: String?
     var spec: PodSpec?
     var runtime: String
     var failureReason: String
@@ -85,7 +87,7 @@ extension PodTimeline {
             status.ready = isInit && run.exitCode == 0
             attempt = run.attempt
         case .backingOff(_, let backOff):
-            let pod = "\(context.metadata.name ?? "")_\(context.metadata.namespace ?? "")(\(context.metadata.uid ?? ""))"
+            let pod = "\(context.name)_\(context.namespace)(\(context.uid ?? ""))"
             status.state = ContainerState(
                 waiting: .init(
                     reason: "CrashLoopBackOff",
