@@ -93,11 +93,8 @@ import Testing
         #expect(other != first)
     }
 
-    @Test func splitMix64MatchesItsReferenceOutput() {
-        // The first outputs of the reference implementation (Vigna's splitmix64.c) seeded with 0.
-        var random = SplitMix64(seed: 0)
-        #expect(random.next() == 0xE220_A839_7B1D_CDAF)
-        #expect(random.next() == 0x6E78_9E6A_A1B9_65F4)
+    @Test func podIdentitiesHashWithFNV1a() {
+        // FNV-1a's offset basis, and its published value for "a": stable across processes and versions.
         #expect(SplitMix64.hash("") == 0xCBF2_9CE4_8422_2325 && SplitMix64.hash("a") == 0xAF63_DC4C_8601_EC8C)
     }
 

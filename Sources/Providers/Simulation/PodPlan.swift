@@ -1,4 +1,5 @@
 import Kube
+import Loop
 
 /// How each run of a simulated container ends, decided once when its pod is created.
 struct ContainerScript: Equatable, Sendable {
