@@ -319,6 +319,16 @@ import Testing
         #expect(bench.simulator.pods().first?.pod.metadata.uid == "uid-a")
         #expect(bench.simulator.pods(on: "n1").map(\.metadata.name) == ["b"])
         #expect(throws: ProviderError.invalid("a pod without a name")) { try bench.simulator.create(Pod(), on: "n0") }
+
+        // A new pod of the same name while the old one is still stopping: the new one runs.
+        try bench.simulator.delete(simulatedPod("a", grace: 30))
+        var replacement = simulatedPod("a")
+        replacement.metadata.uid = "uid-a-2"
+        try bench.simulator.create(replacement, on: "n0")
+        #expect(bench.simulator.pod(namespace: "team", name: "a")?.metadata.uid == "uid-a-2")
+        #expect(bench.status("a")?.phase == "Pending" && bench.status("a")?.startTime == bench.at(5))
+        bench.advance(to: 40)
+        #expect(bench.status("a")?.phase == "Running")
     }
 
     @Test func aWorkloadsPodsShareOneSpecYetEachReportsItsOwnNode() throws {

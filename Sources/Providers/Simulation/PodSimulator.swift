@@ -55,9 +55,14 @@ public final class PodSimulator {
     public var count: Int { records.count }
 
     /// Starts `pod` on `node`; a pod it holds already is left as it is (an agent restart adopting it).
+    /// A new pod of the same name (another UID) replaces one still in its deletion grace period: pods
+    /// are told apart by namespace and name here, and the new one is what the cluster wants.
     public func create(_ pod: Pod, on node: String) throws(ProviderError) {
         let key = try PodKey(pod)
-        guard records[key] == nil else { return }
+        if let existing = records[key] {
+            guard existing.uid != pod.metadata.uid else { return }
+            drop(key, existing)
+        }
         let plan = PodPlan(pod: pod, configuration: configuration)
         let timeline = PodTimeline(plan: plan, policy: .init(pod.spec?.restartPolicy), at: clock.now)
         records[key] = Record(uid: pod.metadata.uid, shared: specs.take(for: pod), node: node, timeline: timeline)
@@ -130,14 +135,19 @@ public final class PodSimulator {
         changed(key)
     }
 
+    private func drop(_ key: PodKey, _ record: Record) {
+        record.timer?.cancel()
+        specs.release(record.shared)
+        records[key] = nil
+        updateFollowers(key, record: nil)
+    }
+
     /// After any change: drop a pod that is gone, else arm its one timer for its next event; tell the
     /// log followers and the provider.
     private func changed(_ key: PodKey) {
         guard let record = records[key] else { return }
         if record.timeline.isRemoved {
-            record.timer?.cancel()
-            specs.release(record.shared)
-            records[key] = nil
+            drop(key, record)
         } else if record.timeline.nextEvent != record.deadline {
             record.timer?.cancel()
             record.timer = nil

@@ -22,7 +22,8 @@ struct SimulatedContainer: Equatable, Sendable {
         case backingOff(until: LoopInstant, backOff: Duration)
     }
 
-    /// The kubelet's crash back-off: 10 s, doubling to 5 min; reset after a run twice that long.
+    /// The kubelet's crash back-off: 10 s, doubling to 5 min; none again for an exit more than twice the
+    /// maximum after the last one.
     static let initialBackOff: Duration = .seconds(10)
     static let maximumBackOff: Duration = .seconds(300)
 
