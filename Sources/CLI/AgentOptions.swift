@@ -44,6 +44,7 @@ struct AgentOptions {
           --node-labels k=v,…                 extra node labels
           --taint KEY=VALUE:EFFECT            a node taint; repeatable (default virtual-kubelet.io/provider=<provider>:NoSchedule)
           --disable-taint                     register the nodes without a taint
+          --no-schedule                       also taint the nodes kubemark=true:NoSchedule (as kubemark's flag does)
           --node-ip IP                        the nodes' InternalIP, where the kubelet API is reached
                                               (default the host's first non-loopback IPv4 address, else 127.0.0.1)
           --pod-cidr CIDR                     pod IPs, split among the nodes (default 10.244.0.0/16; a node's spec.podCIDR wins)
@@ -102,6 +103,7 @@ struct AgentOptions {
                 }
                 taints.append(taint)
             case "--disable-taint": options.agent.disableTaint = flags.bool(flag)
+            case "--no-schedule": options.agent.noSchedule = flags.bool(flag)
             case "--node-ip":
                 let ip = flags.value(flag)
                 guard ip.split(separator: ".").count == 4, ip.split(separator: ".").allSatisfy({ UInt8($0) != nil }) else {

@@ -18,6 +18,7 @@ enum Emulate {
           --nodename NAME        node name, or prefix of NAME-0 … NAME-(N-1) (default virtual-kubelet)
           --provider NAME        the nodes' provider (default mock)
           --provider-config FILE the provider's config
+          --no-schedule          also taint the nodes kubemark=true:NoSchedule
           --kubeconfig-out PATH  where to write an admin kubeconfig (default ./kubeconfig; --kubeconfig is the same)
           --address IP           control plane address (default 127.0.0.1)
           --port P               control plane port (default 6443; 0 picks a free one)
@@ -49,6 +50,7 @@ enum Emulate {
             case "--kubeconfig", "--kubeconfig-out": options.controlPlane.kubeconfigPath = flags.value(flag)
             case "--state-file": options.controlPlane.stateFile = flags.value(flag)
             case "--nodes": options.agent.agent.nodeCount = flags.int(flag, in: 0...1_000_000)
+            case "--no-schedule": options.agent.agent.noSchedule = flags.bool(flag)
             case "--nodename", "--provider", "--provider-config", "--log-level", "--log-format":
                 let value = flags.value(flag)
                 options.agent = AgentOptions.parse([flag, value], into: options.agent)

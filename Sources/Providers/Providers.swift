@@ -11,6 +11,9 @@ public enum Providers {
             guard let path else { return MockProvider() }
             return MockProvider(configuration: try MockConfiguration.load(path: path))
         },
+        "kubemark": { path throws(ProviderConfigError) in
+            KubemarkProvider(configuration: try path.map(KubemarkConfiguration.load) ?? KubemarkConfiguration())
+        },
     ]
 
     /// Names accepted by `--provider`, sorted.

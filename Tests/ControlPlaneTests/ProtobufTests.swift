@@ -336,7 +336,7 @@ extension ProtobufTests {
                 do { _ = try KubeProtobuf.decode(Array(body[0..<length])) } catch { failures += 1 }
             }
             #expect(failures > body.count / 2)
-            var random = SplitMix(seed: 42)
+            var random = SplitMix64(seed: 42)
             for _ in 0..<5_000 {
                 var corrupt = body
                 for _ in 0...(random.next() % 4) {
@@ -698,21 +698,6 @@ struct ProtoWriter {
             }
             deployment.message(3) { _ in }
         }
-    }
-}
-
-/// A small deterministic random number generator (SplitMix64).
-struct SplitMix {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Kube
+import Loop
 
 /// The recorded kube-apiserver 1.19 fixtures in /work/shared (`../shared` from the package root).
 enum JSONTestFixtures {
@@ -38,19 +39,13 @@ extension JSONValue {
 
 /// Deterministic pseudo-random documents for round-trip properties (SplitMix64).
 struct JSONDocumentGenerator: RandomNumberGenerator {
-    private var state: UInt64
+    private var random: SplitMix64
     /// Merge patches cannot express a null object member; leave them out for those tests.
     var nullMembers = true
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     mutating func scalar() -> JSONValue {
         switch Int.random(in: 0..<6, using: &self) {

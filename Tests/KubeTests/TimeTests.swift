@@ -133,3 +133,15 @@ import Testing
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Holder.self, from: Data(#"{"micro":12}"#.utf8)) }
     }
 }
+
+@Suite struct GoDurationTests {
+    @Test func formatsAsGoPrintsDurations() {
+        let cases: [(Duration, String)] = [
+            (.zero, "0s"), (.nanoseconds(7), "7ns"), (.microseconds(1500), "1.5ms"), (.nanoseconds(1500), "1.5µs"),
+            (.milliseconds(500), "500ms"), (.seconds(10), "10s"), (.milliseconds(1500), "1.5s"), (.seconds(80), "1m20s"),
+            (.seconds(300), "5m0s"), (.seconds(3600), "1h0m0s"), (.seconds(3661), "1h1m1s"), (.milliseconds(-2500), "-2.5s"),
+            (.nanoseconds(60_000_000_001), "1m0.000000001s"),
+        ]
+        for (duration, text) in cases { #expect(GoDuration.format(duration) == text) }
+    }
+}

@@ -10,7 +10,7 @@ import Testing
 
     @Test(arguments: [
         (["--nodes", "many"], "--nodes must be a whole number in 1…1000000, got many"),
-        (["--provider", "nope"], "unknown provider \"nope\" (known: mock)"),
+        (["--provider", "nope"], "unknown provider \"nope\" (known: kubemark, mock)"),
         (["--taint", "a=b:Sometimes"], "--taint must be KEY=VALUE:EFFECT with EFFECT NoSchedule, PreferNoSchedule or NoExecute, got a=b:Sometimes"),
         (["--node-status-update-frequency", "soon"], "--node-status-update-frequency must be a positive duration such as 1m or 30s, got soon"),
         (["--log-format", "xml"], "--log-format must be text or json, got xml"),
@@ -37,7 +37,7 @@ import Testing
         let result = try await run(Self.binary, ["--help"])
         #expect(result.status == 0)
         for flag in [
-            "--kubeconfig", "--provider", "--provider-config", "--nodename", "--nodes", "--os", "--taint", "--disable-taint",
+            "--kubeconfig", "--provider", "--provider-config", "--nodename", "--nodes", "--os", "--taint", "--disable-taint", "--no-schedule",
             "--node-labels", "--namespace", "--node-ip", "--kubelet-port", "--listen-address", "--tls-cert-file",
             "--tls-private-key-file", "--client-ca-file", "--authentication-token-webhook", "--authorization-mode",
             "--kube-api-qps", "--kube-api-burst", "--node-lease-duration-seconds", "--node-status-update-frequency",

@@ -51,6 +51,21 @@ import Testing
         #expect(configuration.effectiveTaints.isEmpty)
     }
 
+    @Test func noScheduleAddsKubemarksTaintToTheOthers() {
+        let kubemark = Taint(key: "kubemark", value: "true", effect: "NoSchedule")
+        var configuration = AgentConfiguration()
+        configuration.providerName = "kubemark"
+        configuration.noSchedule = true
+        #expect(configuration.effectiveTaints == [Taint(key: "virtual-kubelet.io/provider", value: "kubemark", effect: "NoSchedule"), kubemark])
+        configuration.taints = [Taint(key: "dedicated", value: "gpu", effect: "NoExecute"), kubemark]
+        #expect(configuration.effectiveTaints == [Taint(key: "dedicated", value: "gpu", effect: "NoExecute"), kubemark])
+        // --disable-taint drops the configured taints, not the one --no-schedule asks for.
+        configuration.disableTaint = true
+        #expect(configuration.effectiveTaints == [kubemark])
+        configuration.noSchedule = false
+        #expect(configuration.effectiveTaints.isEmpty)
+    }
+
     @Test func namesNodesByCount() {
         var configuration = AgentConfiguration()
         #expect(configuration.nodeNames == ["virtual-kubelet"])

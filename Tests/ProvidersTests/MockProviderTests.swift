@@ -144,12 +144,12 @@ import Testing
     }
 
     @Test func theRegistryMakesProvidersByName() throws {
-        #expect(Providers.names == ["mock"])
+        #expect(Providers.names == ["kubemark", "mock"])
         #expect(try Providers.make("mock", configPath: nil) is MockProvider)
         let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("providers/mock.yaml").path
         let fromExample = try #require(try Providers.make("mock", configPath: example) as? MockProvider)
         #expect(fromExample.configuration.instanceType == "mock.xlarge")
-        #expect(throws: ProviderConfigError("unknown provider \"nope\" (known: mock)")) { try Providers.make("nope", configPath: nil) }
+        #expect(throws: ProviderConfigError("unknown provider \"nope\" (known: kubemark, mock)")) { try Providers.make("nope", configPath: nil) }
     }
 }

@@ -13,3 +13,15 @@ public func eventually(within limit: Duration = .seconds(60), _ condition: @Loop
     }
     return true
 }
+
+/// `eventually` for a condition that must await (an API read); an error counts as not yet.
+@LoopActor
+public func eventually(within limit: Duration = .seconds(60), _ condition: @LoopActor () async throws -> Bool) async -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + limit
+    while (try? await condition()) != true {
+        guard clock.now < deadline, !Task.isCancelled else { return false }
+        try? await Task.sleep(for: .milliseconds(2))
+    }
+    return true
+}

@@ -13,6 +13,8 @@ public struct AgentConfiguration: Sendable {
     public var taints: [Taint]?
     /// `--disable-taint`: register without any taint of ours.
     public var disableTaint = false
+    /// `--no-schedule` (kubemark's flag): every node also carries `kubemark=true:NoSchedule`.
+    public var noSchedule = false
     /// `--node-labels`.
     public var nodeLabels: [String: String] = [:]
     /// `--namespace`: only pods of this namespace; nil = all.
@@ -41,10 +43,15 @@ public struct AgentConfiguration: Sendable {
         nodeCount == 1 ? [nodeName] : (0..<nodeCount).map { "\(nodeName)-\($0)" }
     }
 
-    /// The taints every node carries.
+    /// `--no-schedule`'s taint.
+    public static let noScheduleTaint = Taint(key: "kubemark", value: "true", effect: "NoSchedule")
+
+    /// The taints every node carries. `--no-schedule` asks for its taint by name, so `--disable-taint`
+    /// (which drops the configured or default one) leaves it.
     public var effectiveTaints: [Taint] {
-        if disableTaint { return [] }
-        return taints ?? [Taint(key: "virtual-kubelet.io/provider", value: providerName, effect: "NoSchedule")]
+        var taints = disableTaint ? [] : self.taints ?? [Taint(key: "virtual-kubelet.io/provider", value: providerName, effect: "NoSchedule")]
+        if noSchedule, !taints.contains(Self.noScheduleTaint) { taints.append(Self.noScheduleTaint) }
+        return taints
     }
 
     /// `KEY=VALUE:EFFECT` or `KEY:EFFECT`, as `--taint` takes it; nil when malformed.

@@ -143,10 +143,21 @@ extension PodController {
         }
     }
 
-    /// `Pulled`, `Created` and `Started` for each container that started since the last status.
+    /// `Pulled`, `Created` and `Started` for each container that started since the last status, and
+    /// the kubelet's `BackOff` warning for each that entered a crash back-off since.
     private func recordContainerEvents(_ pod: Pod, before: PodStatus, after: PodStatus, node: String) {
         let statuses = (after.initContainerStatuses ?? []) + (after.containerStatuses ?? [])
         let previous = (before.initContainerStatuses ?? []) + (before.containerStatuses ?? [])
+        for status in statuses where status.state?.waiting?.reason == "CrashLoopBackOff" {
+            let earlier = previous.first { $0.name == status.name }
+            // Still the same back-off (same restart count): announced already.
+            guard earlier?.state?.waiting?.reason != "CrashLoopBackOff" || earlier?.restartCount != status.restartCount else { continue }
+            let container = status.name ?? ""
+            let podName = "\(pod.metadata.name ?? "")_\(pod.metadata.namespace ?? "")(\(pod.metadata.uid ?? ""))"
+            events.pod(
+                pod, node: node, container: container, reason: "BackOff",
+                message: "Back-off restarting failed container \(container) in pod \(podName)", warning: true)
+        }
         for status in statuses where status.state?.running != nil || status.state?.terminated != nil {
             let earlier = previous.first { $0.name == status.name }
             guard earlier?.containerID != status.containerID || (earlier?.state?.running == nil && earlier?.state?.terminated == nil)

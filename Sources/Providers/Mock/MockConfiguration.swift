@@ -1,4 +1,3 @@
-import Foundation
 import Kube
 
 /// `--provider-config` for `mock` (YAML or JSON); every field is optional. See `providers/mock.yaml`.
@@ -41,13 +40,6 @@ public struct MockConfiguration: Decodable, Sendable, Equatable {
 
     /// Reads a config file; the error is one line naming the file and the field.
     public static func load(path: String) throws(ProviderConfigError) -> MockConfiguration {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ProviderConfigError("\(path): cannot be read")
-        }
-        do {
-            return try KubeConfig.decode(MockConfiguration.self, from: text, empty: MockConfiguration())
-        } catch {
-            throw ProviderConfigError("\(path): \(KubeConfig.describe(error))")
-        }
+        try ConfigFields.load(MockConfiguration.self, path: path, empty: MockConfiguration())
     }
 }

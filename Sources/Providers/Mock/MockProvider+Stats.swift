@@ -2,77 +2,11 @@ import Kube
 import Loop
 import NodeAgent
 
-/// Simulated usage for `/stats/summary` and `/metrics/resource`: each container uses exactly what it
-/// requests (`defaultCPU`/`defaultMemory` when it requests nothing), steadily since it started, so the
-/// figures follow from the pods and the injected clock alone. A node uses its pods' sum plus a base.
+/// Simulated usage (see `SimulatedUsage`): each container uses what it requests, from its start.
 extension MockProvider: PodStatsProvider {
-    /// What a container that requests nothing uses.
-    public static let defaultCPU: Quantity = "10m"
-    public static let defaultMemory: Quantity = "16Mi"
-    /// What a node uses besides its pods (the system, the runtime).
-    public static let nodeBaseCPU: Quantity = "100m"
-    public static let nodeBaseMemory: Quantity = "128Mi"
-
     public func statsSummary(node: String) async throws -> StatsSummary {
-        let time = now()
-        let pods = try await pods().filter { $0.node == node }.map { Self.stats(of: $0.pod, at: time) }
-        let base = Usage(cpu: Self.nodeBaseCPU, memory: Self.nodeBaseMemory)
-        let cpu = CPUStats(
-            time: time, usageNanoCores: pods.reduce(base.nanoCores) { $0 + ($1.cpu?.usageNanoCores ?? 0) },
-            usageCoreNanoSeconds: pods.reduce(base.cpuTime(since: startTime, at: time)) {
-                $0 + ($1.cpu?.usageCoreNanoSeconds ?? 0)
-            })
-        let workingSet = pods.reduce(base.memoryBytes) { $0 + ($1.memory?.workingSetBytes ?? 0) }
-        var memory = Usage.memory(workingSet, at: time)
-        if let capacity = configuration.capacity["memory"]?.value, capacity > 0 {
-            memory.availableBytes = UInt64(capacity) > workingSet ? UInt64(capacity) - workingSet : 0
-        }
-        return StatsSummary(
-            node: NodeStats(nodeName: node, startTime: startTime, cpu: cpu, memory: memory), pods: pods)
-    }
-
-    private static func stats(of pod: Pod, at time: Time) -> PodStats {
-        let podStart = pod.status?.startTime ?? time
-        let containers = (pod.spec?.containers ?? []).map { container in
-            let status = pod.status?.containerStatuses?.first { $0.name == container.name }
-            let started = status?.state?.running?.startedAt ?? podStart
-            let requests = container.resources?.requests
-            let usage = Usage(cpu: requests?["cpu"] ?? defaultCPU, memory: requests?["memory"] ?? defaultMemory)
-            return ContainerStats(
-                name: container.name ?? "", startTime: started,
-                cpu: CPUStats(time: time, usageNanoCores: usage.nanoCores, usageCoreNanoSeconds: usage.cpuTime(since: started, at: time)),
-                memory: Usage.memory(usage.memoryBytes, at: time))
-        }
-        let reference = PodReference(
-            name: pod.metadata.name ?? "", namespace: pod.metadata.namespace ?? "default", uid: pod.metadata.uid ?? "")
-        let cpu = CPUStats(
-            time: time, usageNanoCores: containers.reduce(0) { $0 + ($1.cpu?.usageNanoCores ?? 0) },
-            usageCoreNanoSeconds: containers.reduce(0) { $0 + ($1.cpu?.usageCoreNanoSeconds ?? 0) })
-        let workingSet = containers.reduce(0) { $0 + ($1.memory?.workingSetBytes ?? 0) }
-        return PodStats(
-            podRef: reference, startTime: podStart, containers: containers, cpu: cpu, memory: Usage.memory(workingSet, at: time))
-    }
-}
-
-/// A steady rate of CPU and a fixed amount of memory.
-private struct Usage {
-    var nanoCores: UInt64
-    var memoryBytes: UInt64
-
-    init(cpu: Quantity, memory: Quantity) {
-        nanoCores = UInt64(max(cpu.scaledValue(scale: -9), 0))
-        memoryBytes = UInt64(max(memory.value, 0))
-    }
-
-    /// Core-nanoseconds used at this rate from `start` to `time`.
-    func cpuTime(since start: Time, at time: Time) -> UInt64 {
-        let elapsed = (time - start).seconds
-        guard elapsed >= 0 else { return 0 }
-        return UInt64(min(Double(nanoCores) * elapsed, Double(UInt64.max / 2)).rounded())
-    }
-
-    /// All of it resident and in the working set; the mock never faults.
-    static func memory(_ bytes: UInt64, at time: Time) -> MemoryStats {
-        MemoryStats(time: time, usageBytes: bytes, workingSetBytes: bytes, rssBytes: bytes, pageFaults: 0, majorPageFaults: 0)
+        let pods = try await pods().filter { $0.node == node }.map(\.pod)
+        return SimulatedUsage.summary(
+            node: node, pods: pods, startTime: startTime, memoryCapacity: configuration.capacity["memory"]?.value, at: now())
     }
 }

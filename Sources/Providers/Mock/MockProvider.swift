@@ -16,11 +16,6 @@ public final class MockProvider: PodLogsProvider {
     /// How many times a pod was started: an agent restart must not start pods again.
     public private(set) var createCount = 0
 
-    private struct PodKey: Hashable {
-        var namespace: String
-        var name: String
-    }
-
     public init(configuration: MockConfiguration = MockConfiguration(), now: @escaping @Sendable () -> Time = { .now() }) {
         self.configuration = configuration
         self.now = now
@@ -37,7 +32,7 @@ public final class MockProvider: PodLogsProvider {
     }
 
     public func createPod(_ pod: Pod, on node: String) async throws {
-        let key = try Self.key(pod)
+        let key = try PodKey(pod)
         guard running[key] == nil else { return }
         var started = pod
         started.status = runningStatus(pod, at: now())
@@ -47,7 +42,7 @@ public final class MockProvider: PodLogsProvider {
     }
 
     public func updatePod(_ pod: Pod, on node: String) async throws {
-        let key = try Self.key(pod)
+        let key = try PodKey(pod)
         guard var current = running[key] else { throw ProviderError.notFound("pod \(key.namespace)/\(key.name) is not running") }
         let status = current.pod.status
         current.pod = pod
@@ -63,7 +58,7 @@ public final class MockProvider: PodLogsProvider {
     }
 
     public func deletePod(_ pod: Pod, on node: String) async throws {
-        let key = try Self.key(pod)
+        let key = try PodKey(pod)
         guard running.removeValue(forKey: key) != nil else { return }
         events?.podChanged(key.namespace, key.name)
     }
@@ -90,19 +85,9 @@ public final class MockProvider: PodLogsProvider {
             throw ProviderError.invalid("previous terminated container \"\(container)\" in pod \"\(name)\" not found")
         }
         let started = pod.status?.startTime ?? now()
-        // Every line was written when the container started: `sinceSeconds` keeps them or none.
-        let written = options.sinceSeconds.map { started >= now() - .seconds($0) } ?? true
-        var lines = (0..<(written ? configuration.logLines : 0)).map { index in
-            (options.timestamps ? started.rfc3339 + " " : "") + "\(name) \(container) line \(index + 1)\n"
-        }
-        if let tail = options.tailLines { lines = Array(lines.suffix(max(tail, 0))) }
-        var bytes = Array(lines.joined().utf8)
-        if let limit = options.limitBytes { bytes = Array(bytes.prefix(max(limit, 0))) }
-        return AsyncThrowingStream { continuation in
-            if !bytes.isEmpty { continuation.yield(bytes) }
-            // The mock writes nothing more: a follower waits until it goes away.
-            if !options.follow { continuation.finish() }
-        }
+        let lines = (0..<configuration.logLines).map { SimulatedLog.Line(time: started, text: "\(name) \(container) line \($0 + 1)") }
+        // The mock writes nothing more: a follower waits until it goes away.
+        return SimulatedLog.stream(SimulatedLog(lines: lines).bytes(options, now: now()), open: options.follow).stream
     }
 
     private func runningStatus(_ pod: Pod, at time: Time) -> PodStatus {
@@ -121,10 +106,5 @@ public final class MockProvider: PodLogsProvider {
                 started: true)
         }
         return status
-    }
-
-    private static func key(_ pod: Pod) throws(ProviderError) -> PodKey {
-        guard let name = pod.metadata.name, !name.isEmpty else { throw ProviderError.invalid("a pod without a name") }
-        return PodKey(namespace: pod.metadata.namespace ?? "default", name: name)
     }
 }
