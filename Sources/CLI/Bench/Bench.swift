@@ -85,13 +85,14 @@ final class Bench {
         let nodeRates = await mark.rates(self)
 
         var podsRunning: Double?
+        var podRates: (agent: [String: Double], controlPlane: [String: Double]?)?
         if options.pods > 0 {
             let podsStarted = ContinuousClock.now
             try await createPods()
             try await waitFor("pods Running", total: options.pods) { self.agent.podPhases["Running"] ?? 0 }
             podsRunning = (ContinuousClock.now - podsStarted).seconds
+            podRates = await mark.rates(self)
         }
-        let podRates = await mark.rates(self)
 
         // The steady state: every node Ready, every pod Running, only heartbeats and status updates.
         say("measuring the steady state for \(Int(options.steady.seconds)) s")
@@ -123,9 +124,9 @@ final class Bench {
             cluster: cluster.description, nodesReadySeconds: nodesReady, podsRunningSeconds: podsRunning, steadySeconds: steadySeconds,
             agent: agentUsage, agentIncludesControlPlane: cluster.sharesThisProcess, controlPlane: figures(\.controlPlane),
             leaseLateness: BenchFigures.Lateness(renewals: lateness.count, p50Seconds: lateness.quantile(0.5), p99Seconds: lateness.quantile(0.99)),
-            agentRequests: BenchFigures.Rates(nodes: nodeRates.agent, pods: podRates.agent, steady: steadyRates.agent),
+            agentRequests: BenchFigures.Rates(nodes: nodeRates.agent, pods: podRates?.agent, steady: steadyRates.agent),
             controlPlaneRequests: nodeRates.controlPlane.map { nodes in
-                BenchFigures.Rates(nodes: nodes, pods: podRates.controlPlane ?? [:], steady: steadyRates.controlPlane ?? [:])
+                BenchFigures.Rates(nodes: nodes, pods: podRates?.controlPlane ?? nil, steady: steadyRates.controlPlane ?? [:])
             },
             cleanupSeconds: cleanup)
     }

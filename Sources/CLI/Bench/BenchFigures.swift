@@ -22,7 +22,8 @@ struct BenchFigures: Encodable {
     /// Requests per second by verb, in each phase.
     struct Rates: Encodable {
         var nodes: [String: Double]
-        var pods: [String: Double]
+        /// Nil without pods.
+        var pods: [String: Double]?
         var steady: [String: Double]
     }
 
@@ -100,12 +101,10 @@ struct BenchFigures: Encodable {
             "lease renewal lateness p50 / p99",
             "\(leaseLateness.p50Seconds.map { Self.fixed($0, 3) } ?? "-") s / \(leaseLateness.p99Seconds.map { Self.fixed($0, 3) } ?? "-") s (\(leaseLateness.renewals) renewals)"
         ))
-        for (phase, rates) in [("nodes", agentRequests.nodes), ("pods", agentRequests.pods), ("steady", agentRequests.steady)] {
-            rows.append(("agent requests/s (\(phase))", Self.rates(rates)))
-        }
-        if let controlPlaneRequests {
-            for (phase, rates) in [("nodes", controlPlaneRequests.nodes), ("pods", controlPlaneRequests.pods), ("steady", controlPlaneRequests.steady)] {
-                rows.append(("control plane requests/s (\(phase))", Self.rates(rates)))
+        for (who, rates) in [("agent", agentRequests), ("control plane", controlPlaneRequests)] {
+            guard let rates else { continue }
+            for (phase, perVerb) in [("nodes", rates.nodes), ("pods", rates.pods), ("steady", rates.steady)] {
+                if let perVerb { rows.append(("\(who) requests/s (\(phase))", Self.rates(perVerb))) }
             }
         }
         rows.append(("cleanup", "\(Self.fixed(cleanupSeconds)) s"))

@@ -140,7 +140,8 @@ public final class Agent: KubeletAPISource {
     /// The agent's pods by the phase it last wrote (pods it has not written yet are not counted).
     public var podPhases: [String: Int] {
         var counts: [String: Int] = [:]
-        for state in pods?.states.values ?? [:].values {
+        guard let pods else { return counts }
+        for state in pods.states.values {
             if let phase = state.written?.phase { counts[phase, default: 0] += 1 }
         }
         return counts
