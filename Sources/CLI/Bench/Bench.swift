@@ -121,7 +121,8 @@ final class Bench {
         guard let agentUsage = figures(\.agent) else { throw BenchError("cannot read this process's usage from /proc") }
         return BenchFigures(
             nodes: options.nodes, pods: options.pods, provider: options.provider, scheduled: options.schedule,
-            cluster: cluster.description, nodesReadySeconds: nodesReady, podsRunningSeconds: podsRunning, steadySeconds: steadySeconds,
+            cluster: cluster.description, nodesReadySeconds: nodesReady, nodesPerSecond: Double(options.nodes) / nodesReady,
+            podsRunningSeconds: podsRunning, podsPerSecond: podsRunning.map { Double(options.pods) / $0 }, steadySeconds: steadySeconds,
             agent: agentUsage, agentIncludesControlPlane: cluster.sharesThisProcess, controlPlane: figures(\.controlPlane),
             leaseLateness: BenchFigures.Lateness(renewals: lateness.count, p50Seconds: lateness.quantile(0.5), p99Seconds: lateness.quantile(0.99)),
             agentRequests: BenchFigures.Rates(nodes: nodeRates.agent, pods: podRates?.agent, steady: steadyRates.agent),

@@ -33,7 +33,9 @@ struct BenchFigures: Encodable {
     var scheduled: Bool
     var cluster: String
     var nodesReadySeconds: Double
+    var nodesPerSecond: Double
     var podsRunningSeconds: Double?
+    var podsPerSecond: Double?
     var steadySeconds: Double
     /// The bench process: the agent, and the control plane too when it shares the process.
     var agent: Usage
@@ -44,36 +46,6 @@ struct BenchFigures: Encodable {
     var agentRequests: Rates
     var controlPlaneRequests: Rates?
     var cleanupSeconds: Double
-
-    var nodesPerSecond: Double { Double(nodes) / max(nodesReadySeconds, 0.001) }
-    var podsPerSecond: Double? { podsRunningSeconds.map { Double(pods) / max($0, 0.001) } }
-
-    private enum CodingKeys: String, CodingKey {
-        case nodes, pods, provider, scheduled, cluster, nodesReadySeconds, nodesPerSecond, podsRunningSeconds, podsPerSecond
-        case steadySeconds, agent, agentIncludesControlPlane, controlPlane, leaseLateness, agentRequests, controlPlaneRequests
-        case cleanupSeconds
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(nodes, forKey: .nodes)
-        try container.encode(pods, forKey: .pods)
-        try container.encode(provider, forKey: .provider)
-        try container.encode(scheduled, forKey: .scheduled)
-        try container.encode(cluster, forKey: .cluster)
-        try container.encode(nodesReadySeconds, forKey: .nodesReadySeconds)
-        try container.encode(nodesPerSecond, forKey: .nodesPerSecond)
-        try container.encodeIfPresent(podsRunningSeconds, forKey: .podsRunningSeconds)
-        try container.encodeIfPresent(podsPerSecond, forKey: .podsPerSecond)
-        try container.encode(steadySeconds, forKey: .steadySeconds)
-        try container.encode(agent, forKey: .agent)
-        try container.encode(agentIncludesControlPlane, forKey: .agentIncludesControlPlane)
-        try container.encodeIfPresent(controlPlane, forKey: .controlPlane)
-        try container.encode(leaseLateness, forKey: .leaseLateness)
-        try container.encode(agentRequests, forKey: .agentRequests)
-        try container.encodeIfPresent(controlPlaneRequests, forKey: .controlPlaneRequests)
-        try container.encode(cleanupSeconds, forKey: .cleanupSeconds)
-    }
 
     func json() -> String {
         let encoder = JSONEncoder()
