@@ -1,6 +1,5 @@
 import ControlPlane
 import Foundation
-import HTTPClient
 import HTTPServer
 import Kube
 import Loop
@@ -98,12 +97,6 @@ enum Emulate {
     @LoopActor
     private static func startAgent(_ options: AgentOptions, controlPlane: EmbeddedControlPlane) async throws -> AgentAssembly {
         let pki = controlPlane.pki
-        var http = HTTPClientConfiguration()
-        http.tls = ClientTLSConfiguration(
-            certificateAuthority: .pem(pki.authority.certificatePEM), clientCertificate: .pem(pki.admin.certificatePEM),
-            clientKey: .pem(pki.admin.privateKeyPEM))
-        var client = KubeClient.Configuration(server: controlPlane.url, http: http)
-        client.qps = 0
         let serving = try pki.authority.issue(
             CertificateSubject(commonName: "node-agent-kubelet"), usage: .serverAuth, dnsNames: ["localhost"],
             ipAddresses: [options.agent.nodeIP])
@@ -114,7 +107,7 @@ enum Emulate {
         let total = options.agent.nodeCount
         let started = ContinuousClock.now
         let assembly = try await AgentAssembly(
-            options: options, client: KubeClient(configuration: client), kubeletAPI: kubeletAPI,
+            options: options, client: KubeClient(connection: controlPlane.adminConnection, qps: 0), kubeletAPI: kubeletAPI,
             logger: Logger(level: options.logLevel, format: options.logFormat),
             progress: Progress.reporter { say("registering nodes: \($0)") })
         let seconds = (ContinuousClock.now - started).seconds

@@ -42,6 +42,13 @@ public struct ControlPlanePKI: Sendable {
             clientCA: .pem(authority.certificatePEM), requireClientCertificate: false)
     }
 
+    /// The admin's client side: the CA to trust and the admin's client certificate (system:masters).
+    public var adminTLS: ClientTLSConfiguration {
+        ClientTLSConfiguration(
+            certificateAuthority: .pem(authority.certificatePEM), clientCertificate: .pem(admin.certificatePEM),
+            clientKey: .pem(admin.privateKeyPEM))
+    }
+
     /// What the API server presents to kubelets, trusting kubelet serving certificates from this CA.
     public var kubeletClientTLS: ClientTLSConfiguration {
         ClientTLSConfiguration(

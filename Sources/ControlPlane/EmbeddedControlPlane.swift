@@ -62,6 +62,11 @@ public final class EmbeddedControlPlane {
 
     public var url: String { "https://\(options.host):\(server.port)" }
 
+    /// The admin's connection, for clients in this process.
+    public var adminConnection: ClusterConnection {
+        ClusterConnection(server: url, tls: pki.adminTLS, credentials: .clientCertificate, origin: "embedded control plane")
+    }
+
     /// An admin kubeconfig with the certificates embedded.
     public func kubeconfig() -> String {
         KubeconfigText.make(

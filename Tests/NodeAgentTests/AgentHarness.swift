@@ -28,9 +28,7 @@ final class ControlPlaneHarness {
     /// A client as the admin (client certificate), without client-side rate limits.
     func client() -> KubeClient {
         var http = HTTPClientConfiguration()
-        http.tls = ClientTLSConfiguration(
-            certificateAuthority: .pem(pki.authority.certificatePEM), clientCertificate: .pem(pki.admin.certificatePEM),
-            clientKey: .pem(pki.admin.privateKeyPEM))
+        http.tls = pki.adminTLS
         var configuration = KubeClient.Configuration(server: url, http: http)
         configuration.qps = 0
         let client = KubeClient(configuration: configuration)

@@ -1,6 +1,5 @@
 import ControlPlane
 import Foundation
-import HTTPClient
 import Kube
 import Loop
 
@@ -88,18 +87,6 @@ final class BenchCluster {
             while child.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
         }
         if let directory { try? FileManager.default.removeItem(atPath: directory) }
-    }
-}
-
-extension EmbeddedControlPlane {
-    /// The admin's connection: the control plane's CA and its admin client certificate.
-    var adminConnection: ClusterConnection {
-        ClusterConnection(
-            server: url,
-            tls: ClientTLSConfiguration(
-                certificateAuthority: .pem(pki.authority.certificatePEM), clientCertificate: .pem(pki.admin.certificatePEM),
-                clientKey: .pem(pki.admin.privateKeyPEM)),
-            credentials: .clientCertificate, origin: "embedded control plane")
     }
 }
 
