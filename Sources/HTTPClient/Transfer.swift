@@ -50,8 +50,9 @@ final class Transfer {
 
     private func configure(_ configuration: HTTPClientConfiguration, streaming: Bool) throws(HTTPClientError) {
         let me = Unmanaged.passUnretained(self).toOpaque()
-        try setURL(serverName: configuration.tls.serverName)
-        try configureProxy(configuration.proxy)
+        let target = URLAuthority(request.url)
+        try setURL(target, serverName: configuration.tls.serverName)
+        try configureProxy(configuration.proxy, target: target)
         ccurl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         ccurl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
         ccurl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
@@ -91,10 +92,10 @@ final class Transfer {
 
     /// curl reads the environment itself; an empty CURLOPT_PROXY turns that off, an empty
     /// CURLOPT_NOPROXY makes an explicit proxy apply to every host.
-    private func configureProxy(_ proxy: ProxySetting) throws(HTTPClientError) {
+    private func configureProxy(_ proxy: ProxySetting, target: URLAuthority?) throws(HTTPClientError) {
         switch proxy {
         case .environment:
-            if URLAuthority(request.url)?.isLoopback == true { try set(CURLOPT_PROXY, "") }
+            if target?.isLoopback == true { try set(CURLOPT_PROXY, "") }
         case .none:
             try set(CURLOPT_PROXY, "")
         case .url(let url):
@@ -105,8 +106,8 @@ final class Transfer {
 
     /// With a TLS server name, the URL names that host (so curl sends it as SNI and verifies the
     /// certificate against it) and CONNECT_TO sends the connection to the real one.
-    private func setURL(serverName: String?) throws(HTTPClientError) {
-        guard let serverName, let target = URLAuthority(request.url) else {
+    private func setURL(_ target: URLAuthority?, serverName: String?) throws(HTTPClientError) {
+        guard let serverName, let target else {
             try set(CURLOPT_URL, request.url)
             return
         }
