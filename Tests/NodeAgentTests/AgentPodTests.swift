@@ -134,8 +134,10 @@ extension AgentPodTests {
         for index in 0..<3 { _ = try await client.create(boundPod("m\(index)", node: "test-node")) }
         #expect(await eventually { agent.pods(on: nil).filter { $0.status?.phase == "Running" }.count == 3 && agent.isSettled })
         #expect(agent.metrics.pods.value() == 3)
+        #expect(agent.podPhases == ["Running": 3])
         try await client.delete(Pod.self, name: "m0", namespace: "default")
         #expect(await eventually { agent.metrics.pods.value() == 2 })
+        #expect(agent.podPhases == ["Running": 2])
         let text = agent.metrics.registry.render()
         #expect(text.contains("node_agent_nodes 1\n"))
         #expect(text.contains("node_agent_nodes_ready 1\n"))

@@ -138,14 +138,7 @@ public final class Agent: KubeletAPISource {
     }
 
     /// The agent's pods by the phase it last wrote (pods it has not written yet are not counted).
-    public var podPhases: [String: Int] {
-        var counts: [String: Int] = [:]
-        guard let pods else { return counts }
-        for state in pods.states.values {
-            if let phase = state.written?.phase { counts[phase, default: 0] += 1 }
-        }
-        return counts
-    }
+    public var podPhases: [String: Int] { pods?.writtenPhases ?? [:] }
 
     /// Pod reconciles waiting or running (for tests and benchmarks that wait for the agent to settle).
     public var isSettled: Bool { pods?.queue.isIdle ?? true }

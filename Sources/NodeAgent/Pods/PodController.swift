@@ -30,6 +30,9 @@ final class PodController {
     private let nodes: Set<String>
     private var addresses: [String: PodAddresses]
     var states: [String: PodState] = [:]
+    /// Pods by the phase last written, kept up to date as writes happen: counting `states` each time
+    /// would cost a pass over every pod.
+    private(set) var writtenPhases: [String: Int] = [:]
     private(set) var queue: ReconcileQueue!
 
     init(
@@ -54,6 +57,16 @@ final class PodController {
         queue = ReconcileQueue(
             workers: configuration.podWorkers, clock: clock, depthChanged: { [metrics] in metrics.queueDepth.set(Double($0)) }
         ) { [unowned self] key in await self.reconcile(key) }
+    }
+
+    /// Moves one pod's count from the phase it had to the one it has now (nil: none, or gone).
+    func countPhase(from old: String?, to new: String?) {
+        guard old != new else { return }
+        if let old {
+            writtenPhases[old, default: 0] -= 1
+            if writtenPhases[old] == 0 { writtenPhases[old] = nil }
+        }
+        if let new { writtenPhases[new, default: 0] += 1 }
     }
 
     /// Lists the pods, adopts what the provider already runs (deleting from it what the cluster no

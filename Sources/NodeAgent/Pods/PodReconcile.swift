@@ -25,6 +25,7 @@ extension PodController {
                 try await provider.deletePod(running, on: state.node)
             }
             releaseAddress(key, node: state.node)
+            countPhase(from: states[key]?.written?.phase, to: nil)
             states[key] = nil
             metrics.pods.set(Double(states.count))
         }
@@ -127,6 +128,7 @@ extension PodController {
         let before = stale ? states[key]?.written ?? current : current
         guard next != (try JSONValue(encoding: before)) else { return }
         guard let written = try await patchStatus(pod, next) else { return }
+        countPhase(from: states[key]?.written?.phase, to: status.phase)
         states[key]?.written = status
         states[key]?.writtenVersion = written.metadata.resourceVersion.flatMap { Int($0) }
         recordContainerEvents(pod, before: before, after: status, node: node)
