@@ -176,7 +176,7 @@ final class Bench {
         return Pod(metadata: ObjectMeta(name: "bench-\(index)", namespace: options.namespace, labels: ["app": "node-agent-bench"]), spec: spec)
     }
 
-    /// Pods at once (grace 0), then the agent stops and deletes its nodes; then the namespace.
+    /// Pods at once (grace 0), then the agent stops and deletes its nodes (and so their leases); then the namespace.
     private func cleanUp() async {
         say("deleting what the bench made")
         if options.pods > 0 {
@@ -190,9 +190,6 @@ final class Bench {
         }
         await agent.stop()
         say("nodes deleted")
-        for name in agent.configuration.nodeNames {
-            _ = try? await client.delete(Lease.self, name: name, namespace: "kube-node-lease")
-        }
         if options.pods > 0 { _ = try? await client.delete(Namespace.self, name: options.namespace) }
     }
 
