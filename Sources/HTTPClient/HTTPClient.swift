@@ -49,7 +49,7 @@ public final class HTTPClient {
     ) async throws(HTTPClientError) -> Value {
         do {
             return try await withTaskCancellationHandler { @LoopActor in
-                try await withCheckedThrowingContinuation { continuation in
+                try await withLoopThrowingContinuation { continuation in
                     install(continuation)
                     if Task.isCancelled { transfer.cancel() } else { activeMulti.add(transfer) }
                 }
