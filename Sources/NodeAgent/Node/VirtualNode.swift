@@ -23,6 +23,11 @@ final class VirtualNode {
     private(set) var uid: String?
     private(set) var ready = false
     private(set) var statusWrites = 0
+    /// The node's conditions as the API server answered the last status write. A write needs them
+    /// for transition times; reading the node before every write would double the status traffic.
+    /// Nil after a failure (someone else, such as the node lifecycle controller, may have written since).
+    private var serverConditions: [NodeCondition]?
+    private var lastPatch: StatusPatch?
 
     init(
         name: String, index: Int, configuration: AgentConfiguration, client: KubeClient, provider: any Provider,
@@ -112,12 +117,17 @@ final class VirtualNode {
                 writeAgain = false
                 do {
                     let template = NodeTemplate(name: name, configuration: configuration, reported: try await provider.node(named: name))
-                    let current = try await client.get(Node.self, name: name)
-                    try await writeStatus(template, previous: current.status?.conditions ?? [])
+                    if lease.takeInterruption() { serverConditions = nil }
+                    let previous: [NodeCondition]
+                    if let serverConditions { previous = serverConditions } else {
+                        previous = try await client.get(Node.self, name: name).status?.conditions ?? []
+                    }
+                    try await writeStatus(template, previous: previous)
                 } catch let error as KubeError where error.isNotFound {
                     logger.warning("node was deleted: registering it again", ["node": name])
                     do { try await register() } catch { logger.error("node registration failed", ["node": name, "error": "\(error)"]) }
                 } catch {
+                    serverConditions = nil
                     metrics.statusUpdates.inc(["failure"])
                     logger.warning("node status update failed", ["node": name, "error": "\(error)"])
                 }
@@ -127,10 +137,14 @@ final class VirtualNode {
     }
 
     private func writeStatus(_ template: NodeTemplate, previous: [NodeCondition]) async throws(KubeError) {
-        let patch = try template.statusPatch(previous: previous, at: .now())
-        let node = try await client.patch(Node.self, name: name, patch: patch, type: .strategic, subresource: "status")
-        podCIDR = node.spec?.podCIDR
-        let isReady = node.status?.conditions?.first { $0.type == "Ready" }?.status == "True"
+        let written = try template.statusPatch(previous: previous, at: .now(), reusing: lastPatch)
+        lastPatch = written
+        // Only the fields read here are decoded: a whole Node costs more to decode than to send.
+        let node = try await client.patch(Node.resource, name: name, patch: written.patch, type: .strategic, subresource: "status")
+        podCIDR = node["spec"]?["podCIDR"]?.stringValue
+        let conditions = try? JSONValueDecoder().decode([NodeCondition].self, from: node["status"]?["conditions"] ?? [])
+        serverConditions = conditions
+        let isReady = conditions?.first { $0.type == "Ready" }?.status == "True"
         if isReady != ready { metrics.nodesReady.add(isReady ? 1 : -1) }
         ready = isReady
         statusWrites += 1
