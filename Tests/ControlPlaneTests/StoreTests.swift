@@ -38,6 +38,19 @@ import Testing
         #expect(await watcher.nextBatch() == nil)
     }
 
+    @Test func aReplayedBacklogBeyondTheCapacityIsSentWhole() async {
+        // A watch resumed from an old version starts with more missed events than its capacity: they
+        // all go out (else the client would resume from the same version forever), and only live
+        // events count against the capacity afterwards.
+        let watcher = Watcher(storageKey: "pods", apiVersion: "v1", filter: ObjectFilter(), from: 0, capacity: 2)
+        for line in ["1\n", "2\n", "3\n", "4\n"] { watcher.send(Array(line.utf8), replayed: true) }
+        #expect(await watcher.nextBatch() == Array("1\n2\n3\n4\n".utf8))
+        for line in ["5\n", "6\n"] { watcher.send(Array(line.utf8)) }
+        #expect(await watcher.nextBatch() == Array("5\n6\n".utf8))
+        for line in ["7\n", "8\n", "9\n"] { watcher.send(Array(line.utf8)) }
+        #expect(await watcher.nextBatch() == nil)
+    }
+
     @Test func aWatcherHandsOverEverythingQueuedAsOneBatch() async {
         let watcher = Watcher(storageKey: "pods", apiVersion: "v1", filter: ObjectFilter(), from: 0)
         for line in ["one\n", "two\n", "three\n"] { watcher.send(Array(line.utf8)) }

@@ -47,9 +47,9 @@ extension APIServer {
                 writer.end()
                 return
             }
-            for event in missed { watcher.offer(event) }
+            for event in missed { watcher.offer(event, replayed: true) }
         }
-        for line in backlog { watcher.send(line) }
+        for line in backlog { watcher.send(line, replayed: true) }
         store.register(watcher)
         defer { store.unregister(watcher) }
 

@@ -45,7 +45,7 @@ final class Watcher {
         return batch
     }
 
-    func offer(_ event: StoredEvent) {
+    func offer(_ event: StoredEvent, replayed: Bool = false) {
         let now = filter.matches(event.object)
         let before = event.previous.map(filter.matches) ?? false
         let type: StoredEvent.Kind?
@@ -58,24 +58,31 @@ final class Watcher {
         }
         if let type {
             if let transform {
-                send(StoredEvent.line(type: type.rawValue, object: transform(event.object)))
+                send(StoredEvent.line(type: type.rawValue, object: transform(event.object)), replayed: replayed)
             } else {
-                send(event.line(as: apiVersion, type: type))
+                send(event.line(as: apiVersion, type: type), replayed: replayed)
             }
         }
         lastVersion = event.resourceVersion
     }
 
-    func send(_ line: [UInt8]) {
+    /// Queues a line. `replayed` lines (the events a watch starts with) do not count against the
+    /// capacity, as the apiserver sends a watch's initial events apart from its bounded channel: a
+    /// backlog beyond the capacity would otherwise end every resumed watch at once, and its client
+    /// would resume from the same version forever.
+    func send(_ line: [UInt8], replayed: Bool = false) {
         guard !finished else { return }
-        guard queued.count < capacity else { return finish() }
+        guard replayed || queued.count < capacity else {
+            // Fallen too far behind: drop the watch; its client resumes from the last version it saw.
+            queued = []
+            return finish()
+        }
         queued.append(line)
         wake()
     }
 
-    /// Ends the watch once what is queued has been written (a full queue drops it instead).
+    /// Ends the watch once what is queued has been written.
     func finish() {
-        if queued.count >= capacity { queued = [] }
         finished = true
         wake()
     }
