@@ -16,8 +16,14 @@ struct ObjectFilter: Sendable {
 
     /// A field's value as field selectors compare it: absent is "", booleans are "true"/"false".
     static func fieldValue(_ object: JSONValue, _ path: String) -> String {
+        // Walked without splitting into an array: this runs for every event and every watcher.
         var current: JSONValue? = object
-        for part in path.split(separator: ".") { current = current?[String(part)] }
+        var rest = path[...]
+        while let dot = rest.firstIndex(of: ".") {
+            current = current?[String(rest[..<dot])]
+            rest = rest[rest.index(after: dot)...]
+        }
+        current = current?[String(rest)]
         switch current {
         case .string(let text)?: return text
         case .bool(let flag)?: return flag ? "true" : "false"
