@@ -51,6 +51,12 @@ extension KubeClient {
         return try decode(try await send(.post, path: path, body: try encode(object), contentType: "application/json").body)
     }
 
+    /// A create whose answer nobody reads (events): decoding it would cost more than the write.
+    public func createWithoutResult<T: KubernetesObject>(_ object: T, namespace: String? = nil) async throws(KubeError) {
+        let path = try path(T.resource, namespace ?? object.metadata.namespace, nil)
+        _ = try await send(.post, path: path, body: try encode(object), contentType: "application/json")
+    }
+
     /// PUT: optimistic concurrency through `metadata.resourceVersion` (a stale one answers 409).
     /// Writes only the fields `T` models: to keep the rest, read with `getPreserved` and write the
     /// `Preserved` value, or use `retryOnConflict` or a patch.

@@ -49,7 +49,7 @@ final class EventRecorder {
         event.reportingInstance = node
         Task { @LoopActor in
             do {
-                _ = try await client.create(event)
+                try await client.createWithoutResult(event)
                 written += 1
             } catch {
                 logger.debug("event not written", ["reason": reason, "object": involved.name ?? "", "error": "\(error)"])
