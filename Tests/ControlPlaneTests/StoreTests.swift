@@ -22,6 +22,18 @@ import Testing
         #expect(store.events("pods", after: 14)?.first?.kind == .deleted)
     }
 
+    @Test func eachResourceKeepsItsOwnWindow() {
+        // Many lease renewals must not push the pods' events out of reach.
+        let store = ObjectStore(windowSize: 3, initialResourceVersion: 10)
+        store.put("pods", ObjectKey(namespace: "ns", name: "a"), Self.pod("a"))
+        for _ in 0..<10 { store.put("leases", ObjectKey(namespace: "ns", name: "l"), Self.pod("l")) }
+        #expect(store.events("pods", after: 10)?.map(\.resourceVersion) == [11])
+        #expect(store.events("leases", after: 11) == nil)
+        #expect(store.events("leases", after: 18)?.map(\.resourceVersion) == [19, 20, 21])
+        #expect(store.oldestResumableVersion("pods") == 10)
+        #expect(store.oldestResumableVersion("nodes") == 10)
+    }
+
     @Test func aWatcherSeesObjectsEnterAndLeaveItsSelector() async throws {
         let store = ObjectStore()
         let filter = ObjectFilter(namespace: "ns", labels: try LabelSelectorExpression(parsing: "app=web"))

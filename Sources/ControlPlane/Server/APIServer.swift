@@ -31,6 +31,7 @@ public final class APIServer {
         try server.start()
         self.server = server
         bootstrap()
+        store.startWindows()
         controllers.start()
     }
 

@@ -17,7 +17,7 @@ public struct APIServerConfiguration: Sendable {
     /// `--kubelet-client-certificate`/`-key`: CN=kube-apiserver-kubelet-client, O=system:masters).
     /// Nil: those requests fail with a 500 saying so.
     public var kubeletClientTLS: ClientTLSConfiguration?
-    /// How many recent events watches can resume from; older resourceVersions get 410 Expired.
+    /// How many recent events of each resource watches can resume from; older resourceVersions get 410 Expired.
     public var watchWindow = 100_000
     /// How long a watch without `timeoutSeconds` stays open (the apiserver picks 30–60 minutes).
     public var defaultWatchTimeout: Duration = .seconds(1800)

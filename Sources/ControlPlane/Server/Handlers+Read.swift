@@ -40,7 +40,7 @@ extension APIServer {
         var start: String?
         if let token = query["continue"], !token.isEmpty {
             let position = try ContinueToken(decoding: token)
-            guard position.resourceVersion >= store.oldestResumableVersion else {
+            guard position.resourceVersion >= store.oldestResumableVersion(context.type.storageKey) else {
                 throw ContinueToken.expired(restartingAt: position.start)
             }
             listVersion = position.resourceVersion

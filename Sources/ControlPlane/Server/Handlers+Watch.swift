@@ -42,7 +42,7 @@ extension APIServer {
             guard let missed = store.events(type.storageKey, after: start) else {
                 let error = APIError(
                     code: 410, reason: "Expired",
-                    message: "too old resource version: \(start) (\(store.oldestResumableVersion + 1))")
+                    message: "too old resource version: \(start) (\(store.oldestResumableVersion(type.storageKey) + 1))")
                 try? await writer.write(StoredEvent.line(type: "ERROR", object: error.status))
                 writer.end()
                 return

@@ -2,13 +2,16 @@ import Loop
 import Kube
 
 /// Every object of the control plane, as JSON, with one resourceVersion counter (like etcd's revision)
-/// and a bounded window of recent events for watches to resume from.
+/// and, per resource, a bounded window of recent events for watches to resume from. Per resource, as
+/// the apiserver's watch cache: with one shared window, 10,000 nodes' lease renewals pushed pod events
+/// out within a minute, and an agent that fell behind relisted its pods over and over.
 @LoopActor
 final class ObjectStore {
     private var collections: [String: [ObjectKey: JSONValue]] = [:]
     private(set) var resourceVersion: Int64
-    private var window: [StoredEvent] = []
-    private var windowStart = 0
+    private var windows: [String: EventWindow] = [:]
+    /// The version before which no events are kept for a resource without a window yet (the load version).
+    private var baseVersion: Int64
     let windowSize: Int
     private var watchers: [String: [ObjectIdentifier: Watcher]] = [:]
     /// Objects by the UIDs in their ownerReferences, so the garbage collector finds the dependents of
@@ -23,6 +26,30 @@ final class ObjectStore {
     init(windowSize: Int = 100_000, initialResourceVersion: Int64 = 1) {
         self.windowSize = windowSize
         self.resourceVersion = initialResourceVersion
+        baseVersion = initialResourceVersion
+    }
+
+    /// One resource's recent events, oldest first, from `start` on (the prefix is dead, compacted lazily).
+    private struct EventWindow {
+        var events: [StoredEvent] = []
+        var start = 0
+        /// Watches can resume from this version on: every later event of the resource is kept.
+        var floor: Int64
+
+        var live: ArraySlice<StoredEvent> { events[start...] }
+
+        mutating func append(_ event: StoredEvent, limit: Int) {
+            events.append(event)
+            if events.count - start > limit {
+                floor = events[start].resourceVersion
+                start += 1
+            }
+            // Compact the array once the dead prefix is as large as the live window.
+            if start >= limit {
+                events.removeFirst(start)
+                start = 0
+            }
+        }
     }
 
     // MARK: Reads
@@ -53,13 +80,20 @@ final class ObjectStore {
             for (key, object) in objects { indexOwners(storageKey, key, old: nil, new: object) }
         }
         resourceVersion = version
-        window = []
-        windowStart = 0
+        windows = [:]
+        baseVersion = version
     }
 
-    /// The oldest resourceVersion a watch can still resume from.
-    var oldestResumableVersion: Int64 {
-        windowStart < window.count ? window[windowStart].resourceVersion - 1 : resourceVersion
+    /// Starts every resource's window at the current version, as the apiserver's watch caches start
+    /// at the version of their first list: a watch from an older version gets 410 Expired.
+    func startWindows() {
+        windows = [:]
+        baseVersion = resourceVersion
+    }
+
+    /// The oldest resourceVersion a watch of `storageKey` can still resume from.
+    func oldestResumableVersion(_ storageKey: String) -> Int64 {
+        windows[storageKey]?.floor ?? baseVersion
     }
 
     // MARK: Writes
@@ -118,10 +152,7 @@ final class ObjectStore {
     }
 
     private func record(_ event: StoredEvent) {
-        window.append(event)
-        if window.count - windowStart > windowSize { windowStart += 1 }
-        // Compact the array once the dead prefix is as large as the live window.
-        if windowStart >= windowSize { window.removeFirst(windowStart); windowStart = 0 }
+        windows[event.storageKey, default: EventWindow(floor: baseVersion)].append(event, limit: windowSize)
         if let interested = watchers[event.storageKey] {
             for watcher in interested.values { watcher.offer(event) }
         }
@@ -131,16 +162,15 @@ final class ObjectStore {
 
     /// Events of `storageKey` after `resourceVersion`, or nil when the window no longer reaches back.
     func events(_ storageKey: String, after version: Int64) -> [StoredEvent]? {
-        guard version >= oldestResumableVersion else { return nil }
-        var result: [StoredEvent] = []
+        guard version >= oldestResumableVersion(storageKey) else { return nil }
+        guard let window = windows[storageKey]?.live else { return [] }
         // The window is ordered by resourceVersion: binary-search the first newer event.
-        var low = windowStart, high = window.count
+        var low = window.startIndex, high = window.endIndex
         while low < high {
             let middle = (low + high) / 2
             if window[middle].resourceVersion <= version { low = middle + 1 } else { high = middle }
         }
-        for event in window[low...] where event.storageKey == storageKey { result.append(event) }
-        return result
+        return Array(window[low...])
     }
 
     func register(_ watcher: Watcher) {
