@@ -101,23 +101,6 @@ import Testing
         #expect(conditions[1].lastTransitionTime == now)
         #expect(conditions.allSatisfy { $0.lastHeartbeatTime == now })
     }
-
-    @Test func aReusedPatchIsTheOneAFreshEncodingMakes() throws {
-        let template = NodeTemplate(name: "n", configuration: AgentConfiguration(), reported: ProviderNode(capacity: ["cpu": "2"]))
-        let first = try template.statusPatch(previous: [], at: Time(seconds: 1_000), reusing: nil)
-        let held = first.status.conditions ?? []
-        // Only the heartbeat moves: the first patch is reused with the new time.
-        let later = Time(seconds: 1_060)
-        let reused = try template.statusPatch(previous: held, at: later, reusing: first)
-        #expect(reused.patch == (try template.statusPatch(previous: held, at: later, reusing: nil)).patch)
-        #expect(reused.patch["status"]?["conditions"]?[0]?["lastHeartbeatTime"] == .string(later.description))
-        #expect(reused.patch["status"]?["conditions"]?[0]?["lastTransitionTime"] == .string(Time(seconds: 1_000).description))
-        // A condition that changes status gets a fresh encoding with a new transition time.
-        var flipped = held
-        flipped[0].status = "False"
-        let changed = try template.statusPatch(previous: flipped, at: later, reusing: first)
-        #expect(changed.patch["status"]?["conditions"]?[0]?["lastTransitionTime"] == .string(later.description))
-    }
 }
 
 @Suite @LoopActor struct ReconcileQueueTests {

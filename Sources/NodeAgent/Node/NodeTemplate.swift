@@ -76,40 +76,7 @@ struct NodeTemplate {
 
     /// The strategic merge patch of `/status` that writes only what the agent owns: conditions merge
     /// by type and addresses by type, so a condition or address another component wrote stays.
-    /// When the status differs from `last` only in heartbeat times, `last`'s patch is reused with the
-    /// new time: encoding the status was the largest part of a status write's cost.
-    func statusPatch(previous: [NodeCondition], at now: Time, reusing last: StatusPatch?) throws(KubeError) -> StatusPatch {
-        let status = status(previous: previous, at: now)
-        if let last, last.status.ignoringHeartbeats == status.ignoringHeartbeats,
-            let conditions = last.patch["status"]?["conditions"]?.arrayValue
-        {
-            let time = JSONValue.string(now.description)
-            var patch = last.patch
-            patch["status"]?["conditions"] = .array(conditions.map { condition in
-                var condition = condition
-                condition["lastHeartbeatTime"] = time
-                return condition
-            })
-            return StatusPatch(status: status, patch: patch)
-        }
-        return StatusPatch(status: status, patch: ["status": try JSONValue(encoding: status)])
-    }
-}
-
-/// A status and the patch that writes it.
-struct StatusPatch {
-    var status: NodeStatus
-    var patch: JSONValue
-}
-
-extension NodeStatus {
-    fileprivate var ignoringHeartbeats: NodeStatus {
-        var copy = self
-        copy.conditions = conditions?.map { condition in
-            var condition = condition
-            condition.lastHeartbeatTime = nil
-            return condition
-        }
-        return copy
+    func statusPatch(previous: [NodeCondition], at now: Time) throws(KubeError) -> JSONValue {
+        ["status": try JSONValue(encoding: status(previous: previous, at: now))]
     }
 }

@@ -27,7 +27,6 @@ final class VirtualNode {
     /// for transition times; reading the node before every write would double the status traffic.
     /// Nil after a failure (someone else, such as the node lifecycle controller, may have written since).
     private var serverConditions: [NodeCondition]?
-    private var lastPatch: StatusPatch?
 
     init(
         name: String, index: Int, configuration: AgentConfiguration, client: KubeClient, provider: any Provider,
@@ -137,10 +136,9 @@ final class VirtualNode {
     }
 
     private func writeStatus(_ template: NodeTemplate, previous: [NodeCondition]) async throws(KubeError) {
-        let written = try template.statusPatch(previous: previous, at: .now(), reusing: lastPatch)
-        lastPatch = written
+        let patch = try template.statusPatch(previous: previous, at: .now())
         // Only the fields read here are decoded: a whole Node costs more to decode than to send.
-        let node = try await client.patch(Node.resource, name: name, patch: written.patch, type: .strategic, subresource: "status")
+        let node = try await client.patch(Node.resource, name: name, patch: patch, type: .strategic, subresource: "status")
         podCIDR = node["spec"]?["podCIDR"]?.stringValue
         let conditions = try? JSONValueDecoder().decode([NodeCondition].self, from: node["status"]?["conditions"] ?? [])
         serverConditions = conditions
