@@ -60,7 +60,7 @@ extension LoopClock {
     public func sleep(for duration: Duration) async throws {
         let sleeper = Sleeper()
         try await withTaskCancellationHandler { @LoopActor in
-            try await withLoopThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
                 sleeper.continuation = continuation
                 if Task.isCancelled {
                     sleeper.finish(CancellationError())

@@ -33,7 +33,7 @@ final class Watcher {
     func nextBatch() async -> [UInt8]? {
         while queued.isEmpty {
             if finished { return nil }
-            await withLoopContinuation { waiter = $0 }
+            await withCheckedContinuation { waiter = $0 }
         }
         defer { queued.removeAll(keepingCapacity: true) }
         if queued.count == 1 { return queued[0] }
