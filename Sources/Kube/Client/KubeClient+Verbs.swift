@@ -46,15 +46,17 @@ extension KubeClient {
     }
 
     public func create<T: KubernetesObject>(_ object: T, namespace: String? = nil) async throws(KubeError) -> T {
-        let namespace = namespace ?? object.metadata.namespace
-        let path = try path(T.resource, namespace, nil)
-        return try decode(try await send(.post, path: path, body: try encode(object), contentType: "application/json").body)
+        try decode(try await post(object, namespace: namespace).body)
     }
 
     /// A create whose answer nobody reads (events): decoding it would cost more than the write.
     public func createWithoutResult<T: KubernetesObject>(_ object: T, namespace: String? = nil) async throws(KubeError) {
+        _ = try await post(object, namespace: namespace)
+    }
+
+    private func post<T: KubernetesObject>(_ object: T, namespace: String?) async throws(KubeError) -> HTTPClientResponse {
         let path = try path(T.resource, namespace ?? object.metadata.namespace, nil)
-        _ = try await send(.post, path: path, body: try encode(object), contentType: "application/json")
+        return try await send(.post, path: path, body: try encode(object), contentType: "application/json")
     }
 
     /// PUT: optimistic concurrency through `metadata.resourceVersion` (a stale one answers 409).
