@@ -130,19 +130,17 @@ extension PodController {
         guard let written = try await patchStatus(pod, next) else { return }
         countPhase(from: states[key]?.written?.phase, to: status.phase)
         states[key]?.written = status
-        states[key]?.writtenVersion = Int(written)
+        states[key]?.writtenVersion = written["metadata"]?["resourceVersion"]?.stringValue.flatMap { Int($0) }
         recordContainerEvents(pod, before: before, after: status, node: node)
     }
 
-    /// The resourceVersion of the pod as written ("" when the answer has none), or nil when it is gone.
-    /// The answer is not decoded as a Pod: only its version is needed, and decoding a whole Pod
-    /// costs more than the rest of the write.
-    private func patchStatus(_ pod: Pod, _ status: JSONValue) async throws(KubeError) -> String? {
+    /// The pod as written, as JSON, or nil when it is gone. It is not decoded as a Pod: only its
+    /// version is read, and decoding a whole Pod costs more than the rest of the write.
+    private func patchStatus(_ pod: Pod, _ status: JSONValue) async throws(KubeError) -> JSONValue? {
         do {
-            let written = try await client.patch(
+            return try await client.patch(
                 Pod.resource, name: pod.metadata.name ?? "", namespace: pod.metadata.namespace, patch: ["status": status],
                 type: .strategic, subresource: "status")
-            return written["metadata"]?["resourceVersion"]?.stringValue ?? ""
         } catch where error.isNotFound {
             return nil
         }
