@@ -113,5 +113,6 @@ case "serve": await serve(options(arguments.dropFirst()))
 case "client": await client(options(arguments.dropFirst()))
 case "controlplane": await controlPlaneBench(options(arguments.dropFirst()))
 case "controlplane-load": await controlPlaneLoad(options(arguments.dropFirst()))
-default: fail("usage: node-agent-bench serve|client|controlplane [--flag value …]")
+case "codec": codecBench(options(arguments.dropFirst()))
+default: fail("usage: node-agent-bench serve|client|controlplane|controlplane-load|codec [--flag value …]")
 }

@@ -37,8 +37,6 @@ public final class KubeClient {
     private let authorization: (any AuthorizationProvider)?
     private let limiter: RateLimiter
     private let clock: any LoopClock
-    let decoder = JSONDecoder()
-    let encoder = JSONEncoder()
 
     public init(
         configuration: Configuration, authorization: (any AuthorizationProvider)? = nil,
@@ -148,7 +146,7 @@ public final class KubeClient {
 
     /// The failure `Status` of a response, or one built from its status line and text.
     static func status(of response: HTTPClientResponse) -> Status {
-        if let status = try? JSONDecoder().decode(Status.self, from: Data(response.body)), status.kind == "Status" {
+        if let document = try? JSONValue(parsing: response.body), let status = try? document.decode(Status.self), status.kind == "Status" {
             return status
         }
         let text = String(decoding: response.body.prefix(1024), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A typed object together with the JSON it was read from, so that writing it back keeps every field
 /// the Swift type does not model (a newer API server's fields, another controller's annotations).
 ///
@@ -13,7 +11,7 @@ public struct Preserved<Object: KubernetesObject>: Sendable {
 
     public init(_ document: JSONValue) throws(KubeError) {
         do {
-            decoded = try JSONDecoder().decode(Object.self, from: Data(document.serialized()))
+            decoded = try document.decode(Object.self)
         } catch {
             throw .decoding("decoding \(Object.self): \(error)")
         }
@@ -23,15 +21,8 @@ public struct Preserved<Object: KubernetesObject>: Sendable {
 
     /// The document to write: the original with the typed changes merged in.
     public func document() throws(KubeError) -> JSONValue {
-        let encoder = JSONEncoder()
-        let before: JSONValue
-        let after: JSONValue
-        do {
-            before = try JSONValue(parsing: Array(try encoder.encode(decoded)))
-            after = try JSONValue(parsing: Array(try encoder.encode(object)))
-        } catch {
-            throw .invalidRequest("encoding \(Object.self): \(error)")
-        }
+        let before = try JSONValue(encoding: decoded)
+        let after = try JSONValue(encoding: object)
         return MergePatch.apply(MergePatch.create(from: before, to: after), to: original)
     }
 }

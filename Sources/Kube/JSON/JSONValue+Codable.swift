@@ -84,12 +84,10 @@ struct JSONCodingKey: CodingKey {
 }
 
 extension JSONValue {
-    /// A typed value as a JSON document (through JSONEncoder; keys sorted for stable output).
+    /// A typed value as a JSON document (see `JSONValueEncoder`; keys sorted for stable output).
     public init(encoding value: some Encodable) throws(KubeError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         do {
-            self = try JSONValue(parsing: Array(try encoder.encode(value)))
+            self = try JSONValueEncoder().encode(value)
         } catch {
             throw .invalidRequest("encoding \(type(of: value)): \(error)")
         }
@@ -97,7 +95,7 @@ extension JSONValue {
 
     /// The typed value this document describes.
     public func decode<T: Decodable>(as type: T.Type) throws(KubeError) -> T {
-        do { return try JSONDecoder().decode(T.self, from: Data(serialized())) } catch {
+        do { return try JSONValueDecoder().decode(T.self, from: self) } catch {
             throw .decoding("decoding \(T.self): \(error)")
         }
     }

@@ -90,7 +90,8 @@ private func decodeValue<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ pat
     return try T(from: ValueDecoder(value: value, codingPath: path()))
 }
 
-private struct IndexKey: CodingKey {
+/// An array element's place in a coding path (shared with `JSONValueEncoder`).
+struct IndexKey: CodingKey {
     var intValue: Int?
     var stringValue: String { "Index \(intValue ?? 0)" }
     init(_ index: Int) { intValue = index }

@@ -121,11 +121,13 @@ extension PodController {
         status.conditions = conditions.isEmpty ? nil : conditions
         status.containerStatuses = provided.containerStatuses
         status.initContainerStatuses = provided.initContainerStatuses
-        let next = try JSONValue(encoding: status)
         // The informer's copy may predate the agent's last write: judge against that write then.
         let seenVersion = pod.metadata.resourceVersion.flatMap { Int($0) }
         let stale = states[key]?.writtenVersion.map { written in seenVersion.map { $0 < written } ?? true } ?? false
         let before = stale ? states[key]?.written ?? current : current
+        // Equal values encode alike; unequal ones may still (a Time keeps nanoseconds the wire drops).
+        guard status != before else { return }
+        let next = try JSONValue(encoding: status)
         guard next != (try JSONValue(encoding: before)) else { return }
         guard let written = try await patchStatus(pod, next) else { return }
         countPhase(from: states[key]?.written?.phase, to: status.phase)
