@@ -59,6 +59,35 @@ import Testing
         await harness.stop()
     }
 
+    /// Pods bound directly by nodeName are counted only when a pod is next scheduled: they still
+    /// fill the node, and a pod that finishes frees its place.
+    @Test func podsBoundDirectlyCountAgainstTheNode() async throws {
+        let harness = try Harness()
+        let node = KubectlNodeTests.node.replacingOccurrences(of: "pods: \"110\"", with: "pods: \"1\"")
+        _ = try await harness.kubectl(["apply", "-f", try harness.file("node.yaml", node)])
+        func pod(_ name: String, nodeName: String?) -> String {
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \(name)\nspec:\n"
+                + (nodeName.map { "  nodeName: \($0)\n" } ?? "") + "  containers:\n  - name: c\n    image: busybox\n"
+        }
+        let bound = try await harness.kubectl(["apply", "-f", try harness.file("bound.yaml", pod("bound", nodeName: "virtual-1"))])
+        #expect(bound.status == 0, "\(bound)")
+        _ = try await harness.kubectl(["apply", "-f", try harness.file("late.yaml", pod("late", nodeName: nil))])
+        let waited = try await harness.kubectl(["wait", "--for=condition=PodScheduled=False", "pod/late", "--timeout=60s"])
+        #expect(waited.status == 0, "\(waited)")
+        let message = try await harness.kubectl([
+            "get", "pod", "late", "-o", "jsonpath={.status.conditions[?(@.type==\"PodScheduled\")].message}",
+        ])
+        #expect(message.stdout == "0/1 nodes are available: 1 Too many pods.", "\(message)")
+
+        let finished = try await harness.kubectl([
+            "patch", "pod", "bound", "--subresource=status", "--type=merge", "-p", #"{"status":{"phase":"Succeeded"}}"#,
+        ])
+        #expect(finished.status == 0, "\(finished)")
+        let scheduled = try await harness.kubectl(["wait", "--for=condition=PodScheduled", "pod/late", "--timeout=60s"])
+        #expect(scheduled.status == 0, "\(scheduled)")
+        await harness.stop()
+    }
+
     @Test func anUnschedulablePodIsExplained() async throws {
         let harness = try Harness()
         let pod = """

@@ -70,6 +70,9 @@ final class SchedulerController {
     }
 
     private var seen: [ObjectKey: PodState] = [:]
+    /// Pods that changed since the snapshot last counted them and that need no scheduling. They are
+    /// decoded only when a pod is to be scheduled, so binding pods directly costs no decoding.
+    private var uncounted: Set<ObjectKey> = []
     /// Where the next pod's search for nodes starts (kube-scheduler's nextStartNodeIndex).
     private var nextStart = 0
 
@@ -78,28 +81,43 @@ final class SchedulerController {
             snapshot.removePod(PodKey(namespace: key.namespace, name: key.name))
             pending[key] = nil
             unschedulable[key] = nil
+            uncounted.remove(key)
             // A bound pod going away frees capacity.
             if seen.removeValue(forKey: key)?.nodeName.isEmpty == false { nodesChanged() }
             return
         }
         let state = PodState(object)
-        guard seen[key] != state, let pod = Self.schedulingPod(object) else { return }
-        seen[key] = state
-        snapshot.updatePod(pod)
+        guard seen[key] != state else { return }
         let bound = !state.nodeName.isEmpty
         if bound || state.schedulerName != "default-scheduler" || state.terminating {
+            seen[key] = state
+            uncounted.insert(key)
             pending[key] = nil
             unschedulable[key] = nil
-        } else if unschedulable[key] == nil {
-            enqueue(key, pod)
+        } else {
+            guard let pod = Self.schedulingPod(object) else { return }
+            seen[key] = state
+            uncounted.remove(key)
+            snapshot.updatePod(pod)
+            if unschedulable[key] == nil { enqueue(key, pod) }
         }
         // A pod that finished frees capacity.
-        if bound, NodeUsage.isTerminated(pod) { nodesChanged() }
+        if bound, state.phase == "Succeeded" || state.phase == "Failed" { nodesChanged() }
+    }
+
+    /// Brings the snapshot up to date with the pods that changed since it was last read.
+    private func countChangedPods() {
+        for key in uncounted {
+            guard let object = server.store.get("pods", key) else { continue }
+            if let pod = Self.schedulingPod(object) { snapshot.updatePod(pod) } else { seen[key] = nil }
+        }
+        uncounted = []
     }
 
     /// Tries every pending pod once, in the order they became pending.
     func schedulePending() {
         guard !pending.isEmpty else { return }
+        countChangedPods()
         let pods = server.registry.lookup(group: "", version: "v1", resource: "pods")!
         let queue = pendingOrder
         var waiting = pending
