@@ -36,24 +36,55 @@ enum TimeFields {
         object = truncatingTimes(object)
     }
 
-    private static func truncatingTimes(_ value: JSONValue) -> JSONValue {
+    private static func truncatingTimes(_ value: JSONValue) -> JSONValue { truncated(value) ?? value }
+
+    /// The value with its Time fields truncated, or nil when none needed it: most writes carry only
+    /// whole-second UTC times, and then nothing is rebuilt.
+    private static func truncated(_ value: JSONValue) -> JSONValue? {
         switch value {
-        case .object(var members):
+        case .object(let members):
+            var changed: JSONObject?
             for (key, member) in members {
-                if timeKeys.contains(key), let text = member.stringValue, let time = Time(rfc3339: text) {
-                    members[key] = .string(Time(seconds: time.seconds).rfc3339)
-                } else if case .object = member {
-                    members[key] = truncatingTimes(member)
-                } else if case .array = member {
-                    members[key] = truncatingTimes(member)
+                let replacement: JSONValue?
+                if timeKeys.contains(key), case .string(let text) = member {
+                    replacement = isWholeSecondUTC(text) ? nil : Time(rfc3339: text).map { .string(Time(seconds: $0.seconds).rfc3339) }
+                } else {
+                    replacement = truncated(member)
+                }
+                if let replacement {
+                    if changed == nil { changed = members }
+                    changed![key] = replacement
                 }
             }
-            return .object(members)
+            return changed.map { .object($0) }
         case .array(let items):
-            return .array(items.map(truncatingTimes))
+            var changed: [JSONValue]?
+            for (index, item) in items.enumerated() {
+                guard let replacement = truncated(item) else { continue }
+                if changed == nil { changed = items }
+                changed![index] = replacement
+            }
+            return changed.map { .array($0) }
         default:
-            return value
+            return nil
         }
+    }
+
+    /// `2006-01-02T15:04:05Z` in form: stored as it is (a valid one formats back the same; an
+    /// invalid one does not parse, and is left alone either way).
+    private static func isWholeSecondUTC(_ text: String) -> Bool {
+        guard text.utf8.count == 20 else { return false }
+        for (index, byte) in text.utf8.enumerated() {
+            let expected: UInt8? = switch index {
+            case 4, 7: UInt8(ascii: "-")
+            case 10: UInt8(ascii: "T")
+            case 13, 16: UInt8(ascii: ":")
+            case 19: UInt8(ascii: "Z")
+            default: nil
+            }
+            if let expected { guard byte == expected else { return false } } else { guard byte >= 48 && byte <= 57 else { return false } }
+        }
+        return true
     }
 
     /// `2006-01-02T15:04:05.000000Z07:00` exactly, returned in UTC.
