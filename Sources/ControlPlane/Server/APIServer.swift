@@ -119,7 +119,7 @@ public final class APIServer {
         case ("get", "scale"): return Self.ok(try scaleObject(context))
         case ("update", "scale"), ("patch", "scale"): return try writeScale(context)
         case ("create", nil) where context.type.group.hasPrefix("authentication.") || context.type.group.hasPrefix("authorization."):
-            return try review(context)
+            return try await review(context)
         case ("get", nil): return try get(context)
         case ("list", nil): return try list(context)
         case ("create", nil): return try await create(context)

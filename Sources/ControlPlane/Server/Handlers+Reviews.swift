@@ -4,9 +4,9 @@ import Loop
 
 extension APIServer {
     /// TokenReview and SubjectAccessReview: answered from the server's own identities, never stored.
-    func review(_ context: RequestContext) throws(APIError) -> HTTPResponse {
+    func review(_ context: RequestContext) async throws(APIError) -> HTTPResponse {
         let type = context.type
-        var review = try decodeBody(context)
+        var review = try await decodeBody(context)
         if review["metadata"] == nil { review["metadata"] = ["creationTimestamp": nil] }
         switch type.resource {
         case "tokenreviews":

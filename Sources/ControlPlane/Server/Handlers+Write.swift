@@ -5,7 +5,7 @@ import Loop
 extension APIServer {
     func create(_ context: RequestContext) async throws(APIError) -> HTTPResponse {
         let type = context.type
-        var object = try decodeBody(context)
+        var object = try await decodeBody(context)
         try TimeFields.normalize(&object, type)
         var metadata = object["metadata"] ?? .object([:])
         try Self.placeInRequestNamespace(&metadata, context)
@@ -50,7 +50,7 @@ extension APIServer {
     }
 
     func update(_ context: RequestContext) async throws(APIError) -> HTTPResponse {
-        let object = try decodeBody(context)
+        let object = try await decodeBody(context)
         let name = context.info.name ?? ""
         if let given = object["metadata"]?["name"]?.stringValue, given != name {
             throw APIError.badRequest("the name of the object (\(given)) does not match the name on the URL (\(name))")
@@ -151,10 +151,16 @@ extension APIServer {
     }
 
     /// The request body as an object of the addressed kind, or a 400 worded as the apiserver's.
-    func decodeBody(_ context: RequestContext) throws(APIError) -> JSONValue {
+    /// A large body is decoded on another thread, so the loop serves other requests meanwhile.
+    func decodeBody(_ context: RequestContext) async throws(APIError) -> JSONValue {
         let type = context.type
         let body = context.request.body
         let contentType = mediaType(context.request.headers["Content-Type"]).map(String.init) ?? "application/json"
+        guard body.count >= 1024 else { return try Self.decodeBody(body, contentType: contentType, type) }
+        return try await offLoop { () throws(APIError) in try Self.decodeBody(body, contentType: contentType, type) }
+    }
+
+    private nonisolated static func decodeBody(_ body: [UInt8], contentType: String, _ type: ResourceType) throws(APIError) -> JSONValue {
         var object: JSONValue
         if KubeProtobuf.isProtobuf(contentType: contentType) {
             do { object = try KubeProtobuf.decode(body) } catch {
@@ -185,7 +191,7 @@ extension APIServer {
     }
 
     /// events.k8s.io Events are stored as core Events; 1.19 requires their eventTime.
-    static func storageForm(_ object: JSONValue, _ type: ResourceType) throws(APIError) -> JSONValue {
+    nonisolated static func storageForm(_ object: JSONValue, _ type: ResourceType) throws(APIError) -> JSONValue {
         guard type.group == "events.k8s.io" else { return object }
         if object["eventTime"] == nil || object["eventTime"] == .null {
             let name = object["metadata"]?["name"]?.stringValue ?? ""

@@ -56,7 +56,7 @@ extension KubeClient {
 
     private func post<T: KubernetesObject>(_ object: T, namespace: String?) async throws(KubeError) -> HTTPClientResponse {
         let path = try path(T.resource, namespace ?? object.metadata.namespace, nil)
-        return try await send(.post, path: path, body: try encode(object), contentType: "application/json")
+        return try await send(.post, path: path, body: try await encodeOffLoop(object), contentType: "application/json")
     }
 
     /// PUT: optimistic concurrency through `metadata.resourceVersion` (a stale one answers 409).
@@ -65,7 +65,7 @@ extension KubeClient {
     public func update<T: KubernetesObject>(_ object: T, subresource: String? = nil) async throws(KubeError) -> T {
         guard let name = object.metadata.name else { throw .invalidRequest("update of a \(T.resource.kind) without metadata.name") }
         let path = try path(T.resource, object.metadata.namespace, name, subresource)
-        return try decode(try await send(.put, path: path, body: try encode(object), contentType: "application/json").body)
+        return try decode(try await send(.put, path: path, body: try await encodeOffLoop(object), contentType: "application/json").body)
     }
 
     public func updateStatus<T: KubernetesObject>(_ object: T) async throws(KubeError) -> T {
@@ -182,8 +182,15 @@ extension KubeClient {
         }
     }
 
-    func encode<T: Encodable>(_ value: T) throws(KubeError) -> [UInt8] {
+    func encode<T: Encodable>(_ value: T) throws(KubeError) -> [UInt8] { try Self.encode(value) }
+
+    nonisolated static func encode<T: Encodable>(_ value: T) throws(KubeError) -> [UInt8] {
         do { return try JSONValueEncoder().encode(value).serialized() } catch { throw .invalidRequest("encoding \(T.self): \(error)") }
+    }
+
+    /// A whole object's body is encoded on another thread: the loop serves other requests meanwhile.
+    func encodeOffLoop<T: Encodable & Sendable>(_ value: T) async throws(KubeError) -> [UInt8] {
+        try await offLoop { () throws(KubeError) in try Self.encode(value) }
     }
 
     func parse(_ body: [UInt8]) throws(KubeError) -> JSONValue {

@@ -127,8 +127,10 @@ extension PodController {
         let before = stale ? states[key]?.written ?? current : current
         // Equal values encode alike; unequal ones may still (a Time keeps nanoseconds the wire drops).
         guard status != before else { return }
-        let next = try JSONValue(encoding: status)
-        guard next != (try JSONValue(encoding: before)) else { return }
+        let (next, previous) = try await offLoop { [status] () throws(KubeError) in
+            (try JSONValue(encoding: status), try JSONValue(encoding: before))
+        }
+        guard next != previous else { return }
         guard let written = try await patchStatus(pod, next) else { return }
         countPhase(from: states[key]?.written?.phase, to: status.phase)
         states[key]?.written = status
