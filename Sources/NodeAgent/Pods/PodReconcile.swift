@@ -127,6 +127,9 @@ extension PodController {
         let before = stale ? states[key]?.written ?? current : current
         // Equal values encode alike; unequal ones may still (a Time keeps nanoseconds the wire drops).
         guard status != before else { return }
+        // The copy is what the agent's last write made: writing the same status again would change
+        // nothing. This is the echo of every write, and it needs no encoding.
+        if let seenVersion, seenVersion == states[key]?.writtenVersion, status == states[key]?.written { return }
         let (next, previous) = try await offLoop { [status] () throws(KubeError) in
             (try JSONValue(encoding: status), try JSONValue(encoding: before))
         }
