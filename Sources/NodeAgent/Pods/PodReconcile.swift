@@ -121,15 +121,14 @@ extension PodController {
         status.conditions = conditions.isEmpty ? nil : conditions
         status.containerStatuses = provided.containerStatuses
         status.initContainerStatuses = provided.initContainerStatuses
+        status = status.atWirePrecision
         // The informer's copy may predate the agent's last write: judge against that write then.
         let seenVersion = pod.metadata.resourceVersion.flatMap { Int($0) }
         let stale = states[key]?.writtenVersion.map { written in seenVersion.map { $0 < written } ?? true } ?? false
         let before = stale ? states[key]?.written ?? current : current
-        // Equal values encode alike; unequal ones may still (a Time keeps nanoseconds the wire drops).
+        // At wire precision, equal values encode alike; unequal ones may still (a field nil here and
+        // empty there), so the JSON decides.
         guard status != before else { return }
-        // The copy is what the agent's last write made: writing the same status again would change
-        // nothing. This is the echo of every write, and it needs no encoding.
-        if let seenVersion, seenVersion == states[key]?.writtenVersion, status == states[key]?.written { return }
         let (next, previous) = try await offLoop { [status] () throws(KubeError) in
             (try JSONValue(encoding: status), try JSONValue(encoding: before))
         }
