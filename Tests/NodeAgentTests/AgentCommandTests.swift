@@ -98,6 +98,7 @@ import Testing
         let figures = try JSONSerialization.jsonObject(with: Data(bench.stdout.utf8)) as? [String: Any] ?? [:]
         #expect(figures["nodes"] as? Int == 100 && figures["pods"] as? Int == 1000, "\(bench.stdout)")
         #expect((figures["podsRunningSeconds"] as? Double ?? 0) > 0)
+        #expect((figures["settleSeconds"] as? Double ?? -1) >= 0, "\(bench.stdout)")
         #expect(((figures["leaseLateness"] as? [String: Any])?["renewals"] as? Int ?? 0) > 0)
         #expect(((figures["agent"] as? [String: Any])?["rssPerNodeBytes"] as? Double) != nil)
         #expect(bench.stderr.contains("pods Running") && bench.stderr.contains("deleting what the bench made"), "\(bench.stderr)")

@@ -93,8 +93,10 @@ final class Bench {
             podsRunning = (ContinuousClock.now - podsStarted).seconds
             podRates = await mark.rates(self)
         }
+        let settled = try await settle()
 
-        // The steady state: every node Ready, every pod Running, only heartbeats and status updates.
+        // The steady state: every node Ready, every pod Running and reconciled, only heartbeats and
+        // status updates.
         say("measuring the steady state for \(Int(options.steady.seconds)) s")
         let steadyStart = try usage()
         let latenessStart = agent.metrics.leaseLateness.snapshot()
@@ -122,7 +124,8 @@ final class Bench {
         return BenchFigures(
             nodes: options.nodes, pods: options.pods, provider: options.provider, scheduled: options.schedule,
             cluster: cluster.description, nodesReadySeconds: nodesReady, nodesPerSecond: Double(options.nodes) / nodesReady,
-            podsRunningSeconds: podsRunning, podsPerSecond: podsRunning.map { Double(options.pods) / $0 }, steadySeconds: steadySeconds,
+            podsRunningSeconds: podsRunning, podsPerSecond: podsRunning.map { Double(options.pods) / $0 }, settleSeconds: settled,
+            steadySeconds: steadySeconds,
             agent: agentUsage, agentIncludesControlPlane: cluster.sharesThisProcess, controlPlane: figures(\.controlPlane),
             leaseLateness: BenchFigures.Lateness(renewals: lateness.count, p50Seconds: lateness.quantile(0.5), p99Seconds: lateness.quantile(0.99)),
             agentRequests: BenchFigures.Rates(nodes: nodeRates.agent, pods: podRates?.agent, steady: steadyRates.agent),
@@ -198,6 +201,24 @@ final class Bench {
 
     /// Waits until `count()` reaches `total`, saying how far it is once a second; gives up when it
     /// has not moved for two minutes.
+    /// Waits until the agent has caught up: the echo of each of its status writes comes back
+    /// through its watch and is reconciled after the pod already shows Running. Caught up means no
+    /// reconcile for 2 s; what that took is reported, so the steady state holds only heartbeats.
+    private func settle() async throws(BenchError) -> Double {
+        let started = ContinuousClock.now
+        var last = -1.0
+        var quiet = ContinuousClock.now
+        while true {
+            let now = ContinuousClock.now
+            let reconciles = agent.metrics.reconciles.value(["success"]) + agent.metrics.reconciles.value(["error"])
+            if reconciles != last { (last, quiet) = (reconciles, now) }
+            if now - quiet >= .seconds(2) { return (quiet - started).seconds }
+            if now - started > .seconds(600) { throw BenchError("the agent still reconciles pods after 10 minutes") }
+            say("waiting for the agent to settle (\(Int(reconciles)) reconciles)")
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
     private func waitFor(_ what: String, total: Int, _ count: @escaping @LoopActor () -> Int) async throws(BenchError) {
         var last = -1
         var lastMove = ContinuousClock.now

@@ -36,6 +36,8 @@ struct BenchFigures: Encodable {
     var nodesPerSecond: Double
     var podsRunningSeconds: Double?
     var podsPerSecond: Double?
+    /// From the last pod Running until the agent stopped reconciling (the echoes of its writes).
+    var settleSeconds: Double
     var steadySeconds: Double
     /// The bench process: the agent, and the control plane too when it shares the process.
     var agent: Usage
@@ -60,6 +62,7 @@ struct BenchFigures: Encodable {
         if let seconds = podsRunningSeconds, let rate = podsPerSecond {
             rows.append(("pods Running after", "\(Self.fixed(seconds)) s (\(Self.fixed(rate, 0)) pods/s)"))
         }
+        rows.append(("agent settled after", "\(Self.fixed(settleSeconds)) s more"))
         let who = agentIncludesControlPlane ? "agent + control plane" : "agent"
         rows.append(("\(who) RSS per node", Self.kibibytes(agent.rssPerNodeBytes)))
         if let perPod = agent.rssPerPodBytes { rows.append(("\(who) RSS per pod", Self.kibibytes(perPod))) }

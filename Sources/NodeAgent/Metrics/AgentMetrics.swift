@@ -12,7 +12,7 @@ public struct AgentMetrics {
     public let leaseLateness: Histogram
     let statusUpdates: Counter
     public let apiRequests: Histogram
-    let reconciles: Counter
+    public let reconciles: Counter
     let queueDepth: Gauge
 
     public init(registry: MetricsRegistry = MetricsRegistry()) {
