@@ -53,12 +53,18 @@ private func encodeValue<T: Encodable>(_ value: T, parent: ValueEncoder?, key: (
     if T.self == Int.self { return .value(.integer(Int64(unsafeBitCast(value, to: Int.self)))) }
     if T.self == Int64.self { return .value(.integer(unsafeBitCast(value, to: Int64.self))) }
     if T.self == Double.self { return .value(.double(unsafeBitCast(value, to: Double.self))) }
-    if let scalar = otherScalar(value) { return .value(scalar) }
+    if rareScalars.contains(ObjectIdentifier(T.self)), let scalar = otherScalar(value) { return .value(scalar) }
     let encoder = ValueEncoder(parent: parent, key: key)
     try value.encode(to: encoder)
     // A value that wrote nothing encodes as an empty object, as JSONEncoder's does.
     return encoder.slot ?? .object(ObjectNode())
 }
+
+/// The metatypes `otherScalar` converts, compared by identity first: its dynamic casts would
+/// otherwise run for every struct encoded.
+private let rareScalars: Set<ObjectIdentifier> = [
+    Int8.self, Int16.self, Int32.self, UInt8.self, UInt16.self, UInt32.self, UInt.self, UInt64.self, Float.self,
+].map { ObjectIdentifier($0) }.reduce(into: []) { $0.insert($1) }
 
 /// The rarer primitives. Without this, the containers' default methods for them would call the
 /// generic `encode` again, which would ask the primitive to encode itself, forever.
