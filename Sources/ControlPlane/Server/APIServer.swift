@@ -48,8 +48,9 @@ public final class APIServer {
         var router = Router()
         for method in [HTTPMethod.get, .post, .put, .patch, .delete] {
             for root in ["/api", "/apis"] {
-                router.add(method, "\(root)/{rest...}", .streaming { [unowned self] request, writer in
-                    await self.handle(request, writer)
+                // Weak: a request still in flight when a test drops the server must not touch it.
+                router.add(method, "\(root)/{rest...}", .streaming { [weak self] request, writer in
+                    await self?.handle(request, writer)
                 })
             }
         }

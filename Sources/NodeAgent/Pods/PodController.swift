@@ -56,7 +56,7 @@ final class PodController {
             client: client, configuration: informerConfiguration, indexers: ["node": { [$0.spec?.nodeName ?? ""] }], clock: clock)
         queue = ReconcileQueue(
             workers: configuration.podWorkers, clock: clock, depthChanged: { [metrics] in metrics.queueDepth.set(Double($0)) }
-        ) { [unowned self] key in await self.reconcile(key) }
+        ) { [weak self] key in await self?.reconcile(key) ?? .done }
     }
 
     /// Moves one pod's count from the phase it had to the one it has now (nil: none, or gone).
@@ -77,9 +77,10 @@ final class PodController {
         try await adopt()
         informer.addHandlers(
             .init(
-                onAdd: { [unowned self] pod in self.enqueue(pod) },
-                onUpdate: { [unowned self] _, pod in self.enqueue(pod) },
-                onDelete: { [unowned self] pod in self.enqueue(pod) }))
+                // Weak: a worker or a watch event may outlive a stopped controller.
+                onAdd: { [weak self] pod in self?.enqueue(pod) },
+                onUpdate: { [weak self] _, pod in self?.enqueue(pod) },
+                onDelete: { [weak self] pod in self?.enqueue(pod) }))
     }
 
     func stop() {
