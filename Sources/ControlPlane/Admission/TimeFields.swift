@@ -33,10 +33,8 @@ enum TimeFields {
             }
             set(&object, path, .string(normalized))
         }
-        object = truncatingTimes(object)
+        if let truncated = truncated(object) { object = truncated }
     }
-
-    private static func truncatingTimes(_ value: JSONValue) -> JSONValue { truncated(value) ?? value }
 
     /// The value with its Time fields truncated, or nil when none needed it: most writes carry only
     /// whole-second UTC times, and then nothing is rebuilt.
@@ -47,7 +45,7 @@ enum TimeFields {
             for (key, member) in members {
                 let replacement: JSONValue?
                 if timeKeys.contains(key), case .string(let text) = member {
-                    replacement = isWholeSecondUTC(text) ? nil : Time(rfc3339: text).map { .string(Time(seconds: $0.seconds).rfc3339) }
+                    replacement = isWholeSecondUTC(text) ? nil : Time(rfc3339: text).map { .string($0.rfc3339) }
                 } else {
                     replacement = truncated(member)
                 }
