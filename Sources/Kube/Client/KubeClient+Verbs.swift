@@ -143,7 +143,7 @@ extension KubeClient {
     public func delete(
         _ resource: APIResource, name: String, namespace: String? = nil, options: DeleteOptions? = nil
     ) async throws(KubeError) -> JSONValue {
-        let body = try options.map { options throws(KubeError) in try encode(options) }
+        let body = try options.map { options throws(KubeError) in try Self.encode(options) }
         let response = try await send(
             .delete, path: try path(resource, namespace, name), body: body, contentType: body == nil ? nil : "application/json")
         return try parse(response.body)
@@ -157,7 +157,7 @@ extension KubeClient {
         _ resource: APIResource, name: String, namespace: String?, subresource: String, body: Body
     ) async throws(KubeError) -> JSONValue {
         let path = try path(resource, namespace, name, subresource)
-        return try parse(try await send(.post, path: path, body: try encode(body), contentType: "application/json").body)
+        return try parse(try await send(.post, path: path, body: try Self.encode(body), contentType: "application/json").body)
     }
 
     /// Streams a container's log (`follow`, `tailLines`, … as query items).
@@ -181,8 +181,6 @@ extension KubeClient {
             throw .decoding("decoding \(T.self): \(error)")
         }
     }
-
-    func encode<T: Encodable>(_ value: T) throws(KubeError) -> [UInt8] { try Self.encode(value) }
 
     nonisolated static func encode<T: Encodable>(_ value: T) throws(KubeError) -> [UInt8] {
         do { return try JSONValueEncoder().encode(value).serialized() } catch { throw .invalidRequest("encoding \(T.self): \(error)") }
