@@ -29,15 +29,20 @@ func codecBench(_ options: [String: String]) {
     let iterations = integer(options, "iterations", default: 20_000)
     let bytes = Array(podJSON.utf8)
     let pod: Pod
-    do { pod = try JSONDecoder().decode(Pod.self, from: Data(bytes)) } catch { fail("the sample pod does not decode: \(error)") }
-    let value = (try? JSONValue(parsing: bytes)) ?? .null
+    let value: JSONValue
+    do {
+        pod = try JSONDecoder().decode(Pod.self, from: Data(bytes))
+        value = try JSONValue(parsing: bytes)
+    } catch {
+        fail("the sample pod does not decode: \(error)")
+    }
 
     func measure(_ name: String, _ body: () throws -> Void) {
         let clock = ContinuousClock()
         let started = clock.now
         do { for _ in 0..<iterations { try body() } } catch { fail("\(name): \(error)") }
-        let micros = Double((clock.now - started).components.attoseconds / 1_000_000_000_000 + (clock.now - started).components.seconds * 1_000_000)
-        emit("\(name)_us=\(String(format: "%.1f", micros / Double(iterations)))")
+        let elapsed = clock.now - started
+        emit("\(name)_us=\(String(format: "%.1f", elapsed / .microseconds(1) / Double(iterations)))")
     }
 
     let encoder = JSONEncoder()
