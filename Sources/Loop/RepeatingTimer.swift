@@ -30,18 +30,21 @@ public struct Jitter: Sendable {
 public final class RepeatingTimer {
     public let interval: Duration
     public let jitter: Jitter
+    /// Each call lands on a multiple of this (zero: anywhere); see `LoopClock.delay(_:onGrid:)`.
+    public let grid: Duration
     private let clock: any LoopClock
     private let action: @LoopActor () -> Void
     private var pending: (any TimerHandle)?
 
     public init(
-        clock: any LoopClock = UVClock.shared, interval: Duration, jitter: Jitter = .none,
+        clock: any LoopClock = UVClock.shared, interval: Duration, jitter: Jitter = .none, grid: Duration = .zero,
         action: @escaping @LoopActor () -> Void
     ) {
         precondition(interval > .zero, "a repeating timer needs a positive interval")
         self.clock = clock
         self.interval = interval
         self.jitter = jitter
+        self.grid = grid
         self.action = action
     }
 
@@ -65,7 +68,7 @@ public final class RepeatingTimer {
     }
 
     private func arm(after delay: Duration) {
-        pending = clock.schedule(after: delay) { [weak self] in self?.tick() }
+        pending = clock.schedule(after: clock.delay(delay, onGrid: grid)) { [weak self] in self?.tick() }
     }
 
     private func tick() {

@@ -69,6 +69,30 @@ private final class Sequence: Sendable {
         #expect(!timer.isRunning)
     }
 
+    @Test func delaysOnAGridEndOnItsMultiples() {
+        let clock = ManualClock(start: LoopInstant(nanoseconds: 1_030_000_000))
+        let grid = Duration.milliseconds(100)
+        // 1.030 s + 250 ms = 1.280 s → 1.300 s.
+        #expect(clock.delay(.milliseconds(250), onGrid: grid) == .milliseconds(270))
+        // Already on the grid: unchanged.
+        #expect(clock.delay(.milliseconds(70), onGrid: grid) == .milliseconds(70))
+        #expect(clock.delay(.milliseconds(250), onGrid: .zero) == .milliseconds(250))
+    }
+
+    @Test func repeatingTimerOnAGridFiresOnItsMultiples() {
+        let clock = ManualClock(start: LoopInstant(nanoseconds: 1_000_000_000))
+        let random = Sequence([0.13, 0.61, 0.42])
+        var fired: [UInt64] = []
+        let timer = RepeatingTimer(
+            clock: clock, interval: .seconds(1), jitter: Jitter(factor: 0.5, random: random.next), grid: .milliseconds(100)
+        ) { fired.append(clock.now.nanoseconds) }
+        timer.start(initialDelay: .milliseconds(333))
+        clock.advance(by: .seconds(5))
+        // Until 6 s: 1.333 → 1.4; +1.065 = 2.465 → 2.5; +1.305 = 3.805 → 3.9; +1.21 = 5.11 → 5.2.
+        #expect(fired == [1_400_000_000, 2_500_000_000, 3_900_000_000, 5_200_000_000])
+        timer.stop()
+    }
+
     @Test func repeatingTimerCanStopItselfAndFireNow() {
         let clock = ManualClock()
         var count = 0

@@ -58,6 +58,28 @@ import Testing
         await harness.stop()
     }
 
+    @Test func renewalsWaitForTheHeartbeatGridAndCountItAsLateness() async throws {
+        let harness = try ControlPlaneHarness()
+        let clock = ManualClock(start: LoopInstant(nanoseconds: 100_000_000_000))
+        var configuration = AgentConfiguration.testing(nodes: 3)
+        configuration.heartbeatGrid = .seconds(1)
+        let agent = Agent(configuration: configuration, client: harness.client(), provider: MockProvider(), clock: clock, logger: .silent)
+        try await agent.start()
+        #expect(agent.leaseRenewals == 3)
+        // Node 1 is due 3.33 s after its first renewal (a third of the 10 s interval): it renews at 104 s.
+        clock.advance(to: LoopInstant(nanoseconds: 103_900_000_000))
+        #expect(clock.nextDeadline == LoopInstant(nanoseconds: 104_000_000_000))
+        #expect(agent.leaseRenewals == 3)
+        clock.advance(to: LoopInstant(nanoseconds: 104_000_000_000))
+        #expect(await eventually { agent.leaseRenewals == 4 })
+        let lateness = agent.metrics.leaseLateness.snapshot()
+        #expect(lateness.count == 1)
+        let median = try #require(lateness.quantile(0.5))
+        #expect(median > 0.5 && median <= 1)
+        await agent.stop()
+        await harness.stop()
+    }
+
     @Test func anOperatorsTaintAndAForeignConditionOutliveStatusUpdates() async throws {
         let harness = try ControlPlaneHarness()
         let client = harness.client()

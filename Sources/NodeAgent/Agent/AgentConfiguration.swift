@@ -29,6 +29,9 @@ public struct AgentConfiguration: Sendable {
     public var leaseDurationSeconds = 40
     /// `--node-status-update-frequency`: the longest time between two status writes.
     public var statusUpdateFrequency: Duration = .seconds(60)
+    /// Lease renewals and status writes are due on multiples of this (zero: anywhere), so that many
+    /// nodes' requests leave in bursts (`LoopClock.delay(_:onGrid:)`); it adds at most this to a renewal's lateness.
+    public var heartbeatGrid: Duration = .milliseconds(100)
     /// `--delete-nodes-on-exit`.
     public var deleteNodesOnExit = false
     /// Pod reconciles that may run at once.

@@ -17,6 +17,7 @@ final class LeaseHeartbeat {
     private let logger: Logger
     private let durationSeconds: Int
     private let jitter: Jitter
+    private let grid: Duration
     private var lease: JSONValue?
     private var nodeUID: String?
     private var timer: (any TimerHandle)?
@@ -28,8 +29,8 @@ final class LeaseHeartbeat {
     private var interrupted = false
 
     init(
-        nodeName: String, durationSeconds: Int, client: KubeClient, clock: any LoopClock, metrics: AgentMetrics,
-        logger: Logger, jitter: Jitter = Jitter(factor: 0.04)
+        nodeName: String, durationSeconds: Int, grid: Duration = .zero, client: KubeClient, clock: any LoopClock,
+        metrics: AgentMetrics, logger: Logger, jitter: Jitter = Jitter(factor: 0.04)
     ) {
         self.nodeName = nodeName
         self.durationSeconds = durationSeconds
@@ -38,6 +39,7 @@ final class LeaseHeartbeat {
         self.metrics = metrics
         self.logger = logger
         self.jitter = jitter
+        self.grid = grid
     }
 
     var interval: Duration { .seconds(durationSeconds) / 4 }
@@ -50,7 +52,7 @@ final class LeaseHeartbeat {
         if await renew() {
             schedule(after: offset > .zero ? offset : jitter.apply(to: interval))
         } else {
-            schedule(after: backoff.next())
+            schedule(after: backoff.next(), onGrid: false)
         }
     }
 
@@ -66,11 +68,13 @@ final class LeaseHeartbeat {
         timer = nil
     }
 
-    private func schedule(after delay: Duration) {
+    /// A renewal goes on the grid; a retry after a failure does not wait for it. Lateness is counted
+    /// from the jittered time, so the grid's wait shows in it.
+    private func schedule(after delay: Duration, onGrid: Bool = true) {
         guard !stopped else { return }
         timer?.cancel()
         due = clock.now + delay
-        timer = clock.schedule(after: delay) { [weak self] in
+        timer = clock.schedule(after: onGrid ? clock.delay(delay, onGrid: grid) : delay) { [weak self] in
             guard let self else { return }
             Task { @LoopActor in await self.tick() }
         }
@@ -83,7 +87,7 @@ final class LeaseHeartbeat {
             backoff.reset()
             schedule(after: jitter.apply(to: interval))
         } else {
-            schedule(after: backoff.next())
+            schedule(after: backoff.next(), onGrid: false)
         }
     }
 

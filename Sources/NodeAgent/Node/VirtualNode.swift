@@ -41,8 +41,8 @@ final class VirtualNode {
         self.metrics = metrics
         self.logger = logger
         lease = LeaseHeartbeat(
-            nodeName: name, durationSeconds: configuration.leaseDurationSeconds, client: client, clock: clock,
-            metrics: metrics, logger: logger)
+            nodeName: name, durationSeconds: configuration.leaseDurationSeconds, grid: configuration.heartbeatGrid,
+            client: client, clock: clock, metrics: metrics, logger: logger)
     }
 
     /// Creates the node, or adopts the one that exists (adding the agent's labels, taints and
@@ -94,9 +94,9 @@ final class VirtualNode {
 
     /// Status timer: every `statusUpdateFrequency` with jitter, the first one spread like the leases.
     func startStatusUpdates() {
-        let timer = RepeatingTimer(clock: clock, interval: configuration.statusUpdateFrequency, jitter: Jitter(factor: 0.1)) {
-            [weak self] in self?.statusChanged()
-        }
+        let timer = RepeatingTimer(
+            clock: clock, interval: configuration.statusUpdateFrequency, jitter: Jitter(factor: 0.1), grid: configuration.heartbeatGrid
+        ) { [weak self] in self?.statusChanged() }
         let spread = configuration.nodeCount > 1
             ? configuration.statusUpdateFrequency * (Double(index) / Double(configuration.nodeCount)) : configuration.statusUpdateFrequency
         timer.start(initialDelay: spread)
