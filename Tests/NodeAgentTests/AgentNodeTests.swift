@@ -113,6 +113,45 @@ import Testing
         await harness.stop()
     }
 
+    @Test func anUnchangedStatusSendsHeartbeatsAndAConditionChangedBySomeoneElseIsWrittenBack() async throws {
+        let harness = try ControlPlaneHarness()
+        let client = harness.client()
+        let clock = ManualClock()
+        var configuration = AgentConfiguration.testing()
+        configuration.statusUpdateFrequency = .seconds(1)
+        let agent = Agent(configuration: configuration, client: harness.client(), provider: MockProvider(), clock: clock, logger: .silent)
+        try await agent.start()
+        func ready() async throws -> NodeCondition? {
+            try await client.get(Node.self, name: "test-node").status?.conditions?.first { $0.type == "Ready" }
+        }
+        let registered = try #require(try await ready())
+
+        // Nothing changed: the periodic write moves the heartbeat only (times are whole wall-clock seconds).
+        clock.advance(by: .milliseconds(1100))
+        #expect(await eventually { agent.statusWrites >= 2 })
+        let beat = try #require(try await ready())
+        #expect(beat.status == "True" && beat.reason == "KubeletReady")
+        #expect(beat.lastTransitionTime == registered.lastTransitionTime)
+        #expect(try #require(beat.lastHeartbeatTime) >= #require(registered.lastHeartbeatTime))
+        let capacity = try await client.get(Node.self, name: "test-node").status?.capacity
+        #expect(capacity?["pods"] == Quantity("110"))
+
+        // The node lifecycle controller's verdict, while the agent's lease kept renewing.
+        let unknown: JSONValue = [
+            "status": ["conditions": [["type": "Ready", "status": "Unknown", "reason": "NodeStatusUnknown", "message": "Kubelet stopped posting node status."]]]
+        ]
+        _ = try await client.patch(Node.self, name: "test-node", patch: unknown, type: .strategic, subresource: "status")
+        let writes = agent.statusWrites
+        clock.advance(by: .milliseconds(1100))
+        // The heartbeat patch sees the condition differ in the answer, and a whole status follows at once.
+        #expect(await eventually { agent.statusWrites >= writes + 2 })
+        let back = try #require(try await ready())
+        #expect(back.status == "True" && back.reason == "KubeletReady")
+        #expect(try #require(back.lastTransitionTime) >= #require(registered.lastTransitionTime))
+        await agent.stop()
+        await harness.stop()
+    }
+
     @Test func aDeletedNodeIsRegisteredAgainAndExitCanDeleteNodes() async throws {
         let harness = try ControlPlaneHarness()
         let client = harness.client()

@@ -101,6 +101,27 @@ import Testing
         #expect(conditions[1].lastTransitionTime == now)
         #expect(conditions.allSatisfy { $0.lastHeartbeatTime == now })
     }
+
+    @Test func theHeartbeatPatchNamesEveryConditionByTypeWithItsTimeOnly() {
+        let reported = ProviderNode(capacity: [:], conditions: [
+            NodeCondition(type: "Ready", status: "False", reason: "KubeletNotReady", message: "runtime down"),
+            NodeCondition(type: "KernelDeadlock", status: "False"),
+        ])
+        let template = NodeTemplate(name: "n", configuration: AgentConfiguration(), reported: reported)
+        let now = Time(seconds: 2_000)
+        let stamp = JSONValue.string(now.rfc3339)
+        #expect(template.heartbeatPatch(at: now) == ["status": ["conditions": [
+            ["type": "Ready", "lastHeartbeatTime": stamp], ["type": "MemoryPressure", "lastHeartbeatTime": stamp],
+            ["type": "DiskPressure", "lastHeartbeatTime": stamp], ["type": "PIDPressure", "lastHeartbeatTime": stamp],
+            ["type": "NetworkUnavailable", "lastHeartbeatTime": stamp], ["type": "KernelDeadlock", "lastHeartbeatTime": stamp],
+        ]]])
+        let written = template.status(previous: [], at: now).conditions ?? []
+        #expect(!template.differs(from: written))
+        var changed = written
+        changed[0].status = "Unknown"
+        #expect(template.differs(from: changed))
+        #expect(template.differs(from: Array(written.dropLast())))
+    }
 }
 
 @Suite @LoopActor struct ReconcileQueueTests {

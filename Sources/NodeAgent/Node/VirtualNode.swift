@@ -27,6 +27,9 @@ final class VirtualNode {
     /// for transition times; reading the node before every write would double the status traffic.
     /// Nil after a failure (someone else, such as the node lifecycle controller, may have written since).
     private var serverConditions: [NodeCondition]?
+    /// What the provider reported for the last status write that succeeded; nil before one, or after
+    /// a failure.
+    private var lastReported: ProviderNode?
 
     init(
         name: String, index: Int, configuration: AgentConfiguration, client: KubeClient, provider: any Provider,
@@ -49,6 +52,7 @@ final class VirtualNode {
     /// providerID without touching anything else), then writes its status and its lease.
     func register() async throws {
         let template = NodeTemplate(name: name, configuration: configuration, reported: try await provider.node(named: name))
+        lastReported = nil
         let node = try await createOrAdopt(template)
         uid = node.metadata.uid
         podCIDR = node.spec?.podCIDR
@@ -127,6 +131,7 @@ final class VirtualNode {
                     do { try await register() } catch { logger.error("node registration failed", ["node": name, "error": "\(error)"]) }
                 } catch {
                     serverConditions = nil
+                    lastReported = nil
                     metrics.statusUpdates.inc(["failure"])
                     logger.warning("node status update failed", ["node": name, "error": "\(error)"])
                 }
@@ -136,7 +141,8 @@ final class VirtualNode {
     }
 
     private func writeStatus(_ template: NodeTemplate, previous: [NodeCondition]) async throws(KubeError) {
-        let patch = try template.statusPatch(previous: previous, at: .now())
+        let unchanged = serverConditions != nil && lastReported == template.reported
+        let patch = unchanged ? template.heartbeatPatch(at: .now()) : try template.statusPatch(previous: previous, at: .now())
         // Only the fields read here are decoded: a whole Node costs more to decode than to send.
         let node = try await client.patch(Node.resource, name: name, patch: patch, type: .strategic, subresource: "status")
         podCIDR = node["spec"]?["podCIDR"]?.stringValue
@@ -145,6 +151,13 @@ final class VirtualNode {
         let isReady = conditions?.first { $0.type == "Ready" }?.status == "True"
         if isReady != ready { metrics.nodesReady.add(isReady ? 1 : -1) }
         ready = isReady
+        if unchanged, template.differs(from: conditions ?? []) {
+            // Someone else changed a condition the heartbeat patch left alone: a whole status follows now.
+            lastReported = nil
+            writeAgain = true
+        } else {
+            lastReported = template.reported
+        }
         statusWrites += 1
         metrics.statusUpdates.inc(["success"])
     }
