@@ -44,6 +44,33 @@ final class Recorder {
         await server.stop()
     }
 
+    @Test func aWatchedChangeIsStoredAsTheShareFunctionReturnsIt() async throws {
+        let server = try FakeAPIServer()
+        server.put(nodes, nodeJSON("a", labels: ["pool": "x"]))
+        let client = makeClient(server)
+        var configuration = Informer<Node>.Configuration()
+        // Keeps the old labels whatever comes, and says which versions it was given.
+        configuration.share = { old, new in
+            var kept = new
+            kept.metadata.labels = old.metadata.labels
+            kept.metadata.annotations = ["old": old.metadata.resourceVersion ?? "", "new": new.metadata.resourceVersion ?? ""]
+            return kept
+        }
+        let informer = Informer<Node>(client: client, configuration: configuration)
+        informer.start()
+        await informer.waitForSync()
+        #expect(await eventually { informer.watchCount == 1 })
+        let listed = try #require(informer.store.get("a"))
+        server.put(nodes, nodeJSON("a", labels: ["pool": "y"]))
+        #expect(await eventually { informer.store.get("a")?.metadata.resourceVersion != listed.metadata.resourceVersion })
+        let stored = try #require(informer.store.get("a"))
+        #expect(stored.metadata.labels == ["pool": "x"])
+        #expect(stored.metadata.annotations == ["old": listed.metadata.resourceVersion ?? "", "new": stored.metadata.resourceVersion ?? ""])
+        informer.stop()
+        client.shutdown()
+        await server.stop()
+    }
+
     @Test func resumesFromTheLastResourceVersionWhenAWatchEnds() async throws {
         let server = try FakeAPIServer()
         server.put(nodes, nodeJSON("a"))

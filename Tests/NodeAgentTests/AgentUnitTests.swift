@@ -124,6 +124,30 @@ import Testing
     }
 }
 
+@Suite struct PodSharingTests {
+    @Test func aNewVersionKeepsTheOldOnesEqualPartsAndTakesTheChangedOnes() throws {
+        var old = Pod(
+            metadata: ObjectMeta(name: "p", namespace: "ns", labels: ["app": "a"]),
+            spec: PodSpec(containers: [Container(name: "c", image: "registry.example/image:1")], nodeName: "n"))
+        old.status = PodStatus(phase: "Pending")
+        var new = try JSONValue(encoding: old).decode(as: Pod.self)
+        new.metadata.resourceVersion = "2"
+        new.status = PodStatus(phase: "Running")
+        let kept = PodController.keepingUnchangedParts(old, new)
+        #expect(kept == new)
+        // The same storage, not an equal copy: the spec is held once however many copies are made.
+        let storage = { (pod: Pod) in pod.spec?.containers?.withUnsafeBufferPointer { $0.baseAddress } }
+        #expect(storage(kept) == storage(old))
+        #expect(storage(new) != storage(old))
+
+        new.spec?.containers?[0].image = "registry.example/image:2"
+        new.metadata.labels = ["app": "b"]
+        let changed = PodController.keepingUnchangedParts(old, new)
+        #expect(changed.spec?.containers?[0].image == "registry.example/image:2")
+        #expect(changed.metadata.labels == ["app": "b"])
+    }
+}
+
 @Suite @LoopActor struct ReconcileQueueTests {
     @Test func runsAKeyOnceAtATimeAndOnceMoreWhenAddedWhileRunning() async {
         let clock = ManualClock()

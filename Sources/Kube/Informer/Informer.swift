@@ -31,6 +31,10 @@ public final class Informer<Object: KubernetesObject> {
         public var resyncPeriod: Duration?
         /// Watches are re-opened after a random timeout in this range, as client-go does.
         public var watchTimeoutSeconds: ClosedRange<Int> = 300...600
+        /// Given the object the store holds and its new version, returns the version to keep: a chance
+        /// to reuse the old one's unchanged parts, so that copies made of it (a provider's) share
+        /// their storage with the store's instead of each holding its own.
+        public var share: (@Sendable (_ old: Object, _ new: Object) -> Object)?
 
         public init(namespace: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil) {
             self.namespace = namespace
@@ -172,8 +176,9 @@ public final class Informer<Object: KubernetesObject> {
 
     private func apply(_ event: WatchEvent<Object>) throws(KubeError) {
         switch event {
-        case .added(let object), .modified(let object):
+        case .added(var object), .modified(var object):
             advance(to: object.metadata.resourceVersion)
+            if let share = configuration.share, let old = store.get(Store<Object>.key(of: object)) { object = share(old, object) }
             if let old = store.upsert(object) { notifyUpdate(old, object) } else { notifyAdd(object) }
         case .deleted(let object):
             advance(to: object.metadata.resourceVersion)

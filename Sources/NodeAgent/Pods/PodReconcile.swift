@@ -25,7 +25,7 @@ extension PodController {
                 try await provider.deletePod(running, on: state.node)
             }
             releaseAddress(key, node: state.node)
-            countPhase(from: states[key]?.written?.phase, to: nil)
+            countPhase(from: states[key]?.writtenPhase, to: nil)
             states[key] = nil
             metrics.pods.set(Double(states.count))
         }
@@ -126,6 +126,7 @@ extension PodController {
         let seenVersion = pod.metadata.resourceVersion.flatMap { Int($0) }
         let stale = states[key]?.writtenVersion.map { written in seenVersion.map { $0 < written } ?? true } ?? false
         let before = stale ? states[key]?.written ?? current : current
+        if !stale { states[key]?.written = nil }
         // At wire precision, equal values encode alike; unequal ones may still (a field nil here and
         // empty there), so the JSON decides.
         guard status != before else { return }
@@ -134,7 +135,8 @@ extension PodController {
         }
         guard next != previous else { return }
         guard let written = try await patchStatus(pod, next) else { return }
-        countPhase(from: states[key]?.written?.phase, to: status.phase)
+        countPhase(from: states[key]?.writtenPhase, to: status.phase)
+        states[key]?.writtenPhase = status.phase
         states[key]?.written = status
         states[key]?.writtenVersion = written["metadata"]?["resourceVersion"]?.stringValue.flatMap { Int($0) }
         recordContainerEvents(pod, before: before, after: status, node: node)
