@@ -74,6 +74,20 @@ import Testing
         await #expect(throws: ProviderError.self) { try await provider.updatePod(pod("other"), on: "n0") }
     }
 
+    @Test func aPodThatStartedBeforeKeepsItsStartTimeAfterAnUpdate() async throws {
+        let (provider, _) = try await provider()
+        var adopted = pod("web")
+        let earlier = Time(seconds: 1_000)
+        adopted.status = PodStatus(phase: "Running")
+        adopted.status?.startTime = earlier
+        try await provider.createPod(adopted, on: "n0")
+        try await provider.updatePod(pod("web"), on: "n0")
+        let running = try #require(try await provider.pod(namespace: "team", name: "web"))
+        #expect(running.status?.startTime == earlier)
+        #expect(running.status?.containerStatuses?[0].state?.running?.startedAt == earlier)
+        #expect(running.status?.conditions?.allSatisfy { $0.lastTransitionTime == earlier } == true)
+    }
+
     @Test func nodesReportTheConfiguredCapacity() async throws {
         let (provider, _) = try await provider(MockConfiguration(capacity: ["cpu": "4", "pods": "10"], labels: ["pool": "a"], instanceType: "m"))
         let node = try await provider.node(named: "n0")
