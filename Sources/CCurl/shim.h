@@ -1,6 +1,7 @@
 #ifndef NODE_AGENT_CCURL_SHIM_H
 #define NODE_AGENT_CCURL_SHIM_H
 #include <curl/curl.h>
+#include <openssl/ssl.h>
 
 // curl_easy_setopt, curl_multi_setopt and curl_easy_getinfo are variadic: Swift needs one typed
 // entry point per argument type.
@@ -27,6 +28,18 @@ static inline CURLMcode ccurl_multi_setopt_timer_cb(CURLM *m, ccurl_timer_cb v) 
 static inline CURLcode ccurl_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode ccurl_easy_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode ccurl_easy_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
+
+// curl asks OpenSSL to free a connection's record buffers (16 KiB each) whenever they are empty
+// (SSL_MODE_RELEASE_BUFFERS): on a kept-alive connection, a malloc and a free of each per request.
+static CURLcode ccurl_keep_tls_buffers_cb(CURL *easy, void *ssl_ctx, void *userptr) {
+    (void)easy;
+    (void)userptr;
+    SSL_CTX_clear_mode((SSL_CTX *)ssl_ctx, SSL_MODE_RELEASE_BUFFERS);
+    return CURLE_OK;
+}
+static inline CURLcode ccurl_easy_keep_tls_buffers(CURL *h) {
+    return curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, ccurl_keep_tls_buffers_cb);
+}
 
 static inline size_t ccurl_writefunc_pause(void) { return CURL_WRITEFUNC_PAUSE; }
 static inline int ccurl_pause_all(void) { return CURLPAUSE_ALL; }

@@ -137,6 +137,8 @@ final class Transfer {
     }
 
     private func configureTLS(_ tls: ClientTLSConfiguration) throws(HTTPClientError) {
+        // Each connection keeps its TLS buffers between requests (see the shim).
+        try check(ccurl_easy_keep_tls_buffers(easy))
         if tls.insecureSkipVerify {
             ccurl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0)
             ccurl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0)
