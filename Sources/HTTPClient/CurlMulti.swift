@@ -20,9 +20,17 @@ final class CurlMulti {
     private var idleEasyHandles: [UnsafeMutableRawPointer] = []
     private static let maxIdleEasyHandles = 128
     private var isClosed = false
+    /// Transfers beyond `admitted` wait here, in order, instead of in curl: curl walks its own list of
+    /// waiting transfers each time one is removed, and with thousands waiting (pods starting faster
+    /// than their requests complete) that walk took most of the loop.
+    private var waiting: [Transfer] = []
+    private var waitingHead = 0
+    /// How many transfers curl runs at once: the connection limit, since curl would hold more back anyway.
+    private let admitted: Int
 
     init(maxIdleConnections: Int, maxConnectionsPerHost: Int) {
         precondition(CurlGlobal.initialized, "curl_global_init failed")
+        admitted = maxConnectionsPerHost > 0 ? maxConnectionsPerHost : .max
         multi = curl_multi_init()
         let me = Unmanaged.passUnretained(self).toOpaque()
         ccurl_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, me)
@@ -47,7 +55,7 @@ final class CurlMulti {
         Unmanaged<CurlMulti>.fromOpaque(pointer!).takeUnretainedValue()
     }
 
-    var activeTransfers: Int { transfers.count }
+    var activeTransfers: Int { transfers.count + waiting.count - waitingHead }
 
     /// A fresh easy handle: a recycled one if there is one.
     func makeEasyHandle() -> UnsafeMutableRawPointer? {
@@ -69,6 +77,30 @@ final class CurlMulti {
             transfer.finish(.failure(HTTPClientError(.cancelled, "\(transfer.request.method) \(transfer.request.url): client is shut down")))
             return
         }
+        guard transfers.count < admitted else {
+            waiting.append(transfer)
+            return
+        }
+        start(transfer)
+    }
+
+    /// Starts waiting transfers while there is room; one cancelled while it waited is skipped.
+    private func admitWaiting() {
+        while !isClosed, transfers.count < admitted, waitingHead < waiting.count {
+            let transfer = waiting[waitingHead]
+            waitingHead += 1
+            if !transfer.isFinished { start(transfer) }
+        }
+        if waitingHead == waiting.count {
+            waiting.removeAll(keepingCapacity: true)
+            waitingHead = 0
+        } else if waitingHead > 1024, waitingHead * 2 > waiting.count {
+            waiting.removeFirst(waitingHead)
+            waitingHead = 0
+        }
+    }
+
+    private func start(_ transfer: Transfer) {
         transfers[transfer.easy] = transfer
         let code = curl_multi_add_handle(multi, transfer.easy)
         if code != CURLM_OK {
@@ -85,6 +117,7 @@ final class CurlMulti {
         transfers[transfer.easy] = nil
         curl_multi_remove_handle(multi, transfer.easy)
         transfer.finish(.failure(error))
+        admitWaiting()
         return true
     }
 
@@ -98,9 +131,12 @@ final class CurlMulti {
     func shutdown() {
         guard !isClosed else { return }
         isClosed = true
-        for transfer in Array(transfers.values) {
-            remove(transfer, error: HTTPClientError(.cancelled, "\(transfer.request.method) \(transfer.request.url): client is shut down"))
+        for transfer in Array(transfers.values) + waiting[waitingHead...] {
+            let error = HTTPClientError(.cancelled, "\(transfer.request.method) \(transfer.request.url): client is shut down")
+            if !remove(transfer, error: error) { transfer.finish(.failure(error)) }
         }
+        waiting = []
+        waitingHead = 0
         curl_multi_cleanup(multi)
         for easy in idleEasyHandles { curl_easy_cleanup(easy) }
         idleEasyHandles = []
@@ -173,6 +209,7 @@ final class CurlMulti {
             guard let transfer = transfers.removeValue(forKey: easy) else { continue }
             transfer.complete(code: result)
         }
+        admitWaiting()
     }
 }
 

@@ -253,6 +253,8 @@ final class Transfer {
         finish(.success(()))
     }
 
+    var isFinished: Bool { outcome != nil }
+
     /// Ends the transfer exactly once, waking whoever waits, and frees curl's resources.
     func finish(_ result: Result<Void, HTTPClientError>) {
         guard outcome == nil else { return }

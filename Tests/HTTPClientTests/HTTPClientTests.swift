@@ -68,6 +68,53 @@ import Testing
         await server.stop()
     }
 
+    /// Requests beyond the connection limit wait in the client, in order; one cancelled while it
+    /// waits never reaches the server, and shutting down fails those still waiting.
+    @Test func requestsBeyondTheConnectionLimitWaitTheirTurn() async throws {
+        final class Held: @unchecked Sendable {
+            // @unchecked: touched only on the loop (the route and the test are @LoopActor).
+            var arrived: [String] = []
+            var waiters: [CheckedContinuation<Void, Never>] = []
+            var open = false
+            func release() {
+                for waiter in waiters { waiter.resume() }
+                waiters = []
+            }
+        }
+        let held = Held()
+        var router = Router()
+        router.get("/held/{n}", streaming: { request, writer in
+            held.arrived.append(String(request.target.split(separator: "/").last ?? ""))
+            if !held.open { await withCheckedContinuation { held.waiters.append($0) } }
+            try? await writer.respond(.text("done"))
+        })
+        let server = try ClientTestServer(router: router)
+        var configuration = HTTPClientConfiguration()
+        configuration.maxConnectionsPerHost = 2
+        let client = HTTPClient(configuration: configuration)
+        var tasks: [Task<String, Error>] = []
+        for n in 0..<6 {
+            tasks.append(Task { @LoopActor in try await client.execute(HTTPClientRequest(url: server.url("/held/\(n)"))).text })
+            #expect(await eventually { client.activeRequests == n + 1 })
+        }
+        #expect(await eventually { held.arrived == ["0", "1"] })
+        tasks[3].cancel()
+        await #expect(throws: HTTPClientError.self) { try await tasks[3].value }
+        held.open = true
+        held.release()
+        for n in [0, 1, 2, 4, 5] { #expect(try await tasks[n].value == "done") }
+        #expect(held.arrived == ["0", "1", "2", "4", "5"])
+
+        // Two held again, two waiting behind them: shutting down fails all four.
+        held.open = false
+        let more = (6..<10).map { n in Task { @LoopActor in try await client.execute(HTTPClientRequest(url: server.url("/held/\(n)"))) } }
+        #expect(await eventually { held.arrived.count == 7 && client.activeRequests == 4 })
+        client.shutdown()
+        for task in more { await #expect(throws: HTTPClientError.self) { try await task.value } }
+        held.release()
+        await server.stop()
+    }
+
     @Test func reusesConnections() async throws {
         let server = try ClientTestServer(router: Self.echoRouter())
         let client = HTTPClient()
