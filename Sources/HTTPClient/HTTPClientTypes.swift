@@ -46,7 +46,9 @@ public struct HTTPClientConfiguration: Sendable {
     public var streamBufferLimit = 1 << 20
     /// Idle connections kept for reuse (curl's connection cache).
     public var maxIdleConnections = 128
-    /// Connections open to one server at once (0: no limit); further requests wait for a free one.
+    /// Connections open to one server at once, and requests in flight (0: no limit); further requests
+    /// wait in the client, in order, for one to finish (a client that talks to several servers shares
+    /// the in-flight limit among them).
     /// Without a limit a burst of requests opens a connection — a TLS handshake — for each, and all
     /// but `maxIdleConnections` are closed again afterwards. A watch holds its connection while it lasts.
     public var maxConnectionsPerHost = 128

@@ -36,6 +36,8 @@ final class FakeAPIServer {
     var pageSize: Int?
     /// Every request as "METHOD target", in order.
     private(set) var requests: [String] = []
+    /// The client address and port of each request, in order.
+    private(set) var peers: [String] = []
     /// Request bodies, in order (empty for none).
     private(set) var bodies: [String] = []
     /// Recorded watch streams served verbatim (then the stream ends), by collection path.
@@ -112,6 +114,7 @@ final class FakeAPIServer {
 
     private func handle(_ request: HTTPRequest, _ writer: any HTTPResponseWriter) async {
         requests.append("\(request.method) \(request.target)")
+        peers.append(request.remoteAddress)
         bodies.append(String(decoding: request.body, as: UTF8.self))
         let path = String(request.path)
         if let index = failures.firstIndex(where: { $0.method == request.method && path.hasPrefix($0.pathPrefix) }) {

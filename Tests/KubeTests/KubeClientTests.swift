@@ -46,6 +46,30 @@ func nodeJSON(_ name: String, labels: JSONObject = [:]) -> JSONValue {
         await server.stop()
     }
 
+    /// The heartbeat client's requests do not wait for the other client's: here the other's only
+    /// connection is held by a watch.
+    @Test func aClientWithItsOwnConnectionsDoesNotWaitForTheOthers() async throws {
+        let server = try FakeAPIServer()
+        server.put(nodes, nodeJSON("n1"))
+        var configuration = KubeClient.Configuration(server: server.url)
+        configuration.qps = 0
+        configuration.http.maxConnectionsPerHost = 1
+        let client = KubeClient(configuration: configuration)
+        let heartbeats = client.withOwnConnections()
+        defer {
+            client.shutdown()
+            heartbeats.shutdown()
+        }
+        let watch = try await client.stream(nodes, query: [("watch", "true")])
+        let waiting = Task { @LoopActor in try await client.get(Node.self, name: "n1") }
+        #expect(try await heartbeats.get(Node.self, name: "n1").metadata.name == "n1")
+        #expect(server.requests.filter { $0.hasPrefix("GET /api/v1/nodes/n1") }.count == 1)
+        await watch.cancel()
+        #expect(try await waiting.value.metadata.name == "n1")
+        #expect(Set(server.peers.suffix(2)).count == 2)
+        await server.stop()
+    }
+
     @Test func staleUpdateIsAConflictAndRetryOnConflictRecovers() async throws {
         let server = try FakeAPIServer()
         let client = makeClient(server)

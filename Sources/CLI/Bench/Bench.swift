@@ -199,11 +199,10 @@ final class Bench {
 
     // MARK: - Measuring
 
-    /// Waits until `count()` reaches `total`, saying how far it is once a second; gives up when it
-    /// has not moved for two minutes.
     /// Waits until the agent has caught up: the echo of each of its status writes comes back
-    /// through its watch and is reconciled after the pod already shows Running. Caught up means no
-    /// reconcile for 2 s; what that took is reported, so the steady state holds only heartbeats.
+    /// through its watch and is reconciled after the pod already shows Running, and the events it
+    /// announced (three a pod) may still wait for a connection. Caught up means neither a reconcile
+    /// nor a POST for 2 s; what that took is reported, so the steady state holds only heartbeats.
     private func settle() async throws(BenchError) -> Double {
         let started = ContinuousClock.now
         var last = -1.0
@@ -211,14 +210,17 @@ final class Bench {
         while true {
             let now = ContinuousClock.now
             let reconciles = agent.metrics.reconciles.value(["success"]) + agent.metrics.reconciles.value(["error"])
-            if reconciles != last { (last, quiet) = (reconciles, now) }
+            let posts = agentRequestCounts()["POST"] ?? 0
+            if reconciles + posts != last { (last, quiet) = (reconciles + posts, now) }
             if now - quiet >= .seconds(2) { return (quiet - started).seconds }
             if now - started > .seconds(600) { throw BenchError("the agent still reconciles pods after 10 minutes") }
-            say("waiting for the agent to settle (\(Int(reconciles)) reconciles)")
+            say("waiting for the agent to settle (\(Int(reconciles)) reconciles, \(Int(posts)) POSTs)")
             try? await Task.sleep(for: .seconds(1))
         }
     }
 
+    /// Waits until `count()` reaches `total`, saying how far it is once a second; gives up when it
+    /// has not moved for two minutes.
     private func waitFor(_ what: String, total: Int, _ count: @escaping @LoopActor () -> Int) async throws(BenchError) {
         var last = -1
         var lastMove = ContinuousClock.now

@@ -55,6 +55,13 @@ public final class KubeClient {
 
     public func shutdown() { http.shutdown() }
 
+    /// A client to the same server with the same credentials and settings, but its own connections
+    /// and its own pacing: the kubelet's heartbeat client, so that lease renewals never queue behind
+    /// a backlog of other requests (thousands of pod events, at scale). Its owner shuts it down.
+    public func withOwnConnections() -> KubeClient {
+        KubeClient(configuration: configuration, authorization: authorization, clock: clock)
+    }
+
     // MARK: - Requests
 
     /// Sends one request, retrying what is safe to retry:

@@ -11,6 +11,8 @@ public final class Agent: KubeletAPISource {
     public var configuration: AgentConfiguration
     public let metrics: AgentMetrics
     private let client: KubeClient
+    /// Leases and node status go through their own connections (see `KubeClient.withOwnConnections`).
+    private let heartbeatClient: KubeClient
     let provider: any Provider
     private let clock: any LoopClock
     let logger: Logger
@@ -31,7 +33,14 @@ public final class Agent: KubeletAPISource {
         self.metrics = metrics
         self.logger = logger
         events = EventRecorder(client: client, logger: logger)
-        client.requestObserver = { [metrics] method, status, duration in metrics.observeRequest(method, status, duration) }
+        heartbeatClient = client.withOwnConnections()
+        for client in [client, heartbeatClient] {
+            client.requestObserver = { [metrics] method, status, duration in metrics.observeRequest(method, status, duration) }
+        }
+    }
+
+    isolated deinit {
+        heartbeatClient.shutdown()
     }
 
     // MARK: - KubeletAPISource
@@ -61,7 +70,7 @@ public final class Agent: KubeletAPISource {
         }
         nodes = configuration.nodeNames.enumerated().map { index, name in
             VirtualNode(
-                name: name, index: index, configuration: configuration, client: client, provider: provider, clock: clock,
+                name: name, index: index, configuration: configuration, client: heartbeatClient, provider: provider, clock: clock,
                 metrics: metrics, logger: logger)
         }
         nodesByName = Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0) })
