@@ -21,8 +21,8 @@ final class CurlMulti {
     private static let maxIdleEasyHandles = 128
     private var isClosed = false
     /// Transfers beyond `admitted` wait here, in order, instead of in curl: curl walks its own list of
-    /// waiting transfers each time one is removed, and with thousands waiting (pods starting faster
-    /// than their requests complete) that walk took most of the loop.
+    /// waiting transfers each time one is removed, and with tens of thousands waiting (pod events) that
+    /// walk took 15 % of the loop.
     private var waiting: [Transfer] = []
     private var waitingHead = 0
     /// How many transfers curl runs at once: the connection limit, since curl would hold more back anyway.
