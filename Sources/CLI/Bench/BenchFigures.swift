@@ -36,7 +36,8 @@ struct BenchFigures: Encodable {
     var nodesPerSecond: Double
     var podsRunningSeconds: Double?
     var podsPerSecond: Double?
-    /// From the last pod Running until the agent stopped reconciling (the echoes of its writes).
+    /// From the last pod Running until the agent stopped reconciling (the echoes of its writes) and
+    /// writing events.
     var settleSeconds: Double
     var steadySeconds: Double
     /// The bench process: the agent, and the control plane too when it shares the process.

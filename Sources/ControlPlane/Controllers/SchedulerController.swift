@@ -102,7 +102,7 @@ final class SchedulerController {
             if unschedulable[key] == nil { enqueue(key, pod) }
         }
         // A pod that finished frees capacity.
-        if bound, state.phase == "Succeeded" || state.phase == "Failed" { nodesChanged() }
+        if bound, NodeUsage.isTerminated(phase: state.phase) { nodesChanged() }
     }
 
     /// Brings the snapshot up to date with the pods that changed since it was last read.

@@ -83,8 +83,7 @@ public struct NodeUsage: Sendable, Equatable {
     }
 
     /// Phase `Succeeded` or `Failed`: the pod holds no resources any more.
-    public static func isTerminated(_ pod: Pod) -> Bool {
-        let phase = pod.status?.phase
-        return phase == "Succeeded" || phase == "Failed"
-    }
+    public static func isTerminated(_ pod: Pod) -> Bool { isTerminated(phase: pod.status?.phase) }
+
+    static func isTerminated(phase: String?) -> Bool { phase == "Succeeded" || phase == "Failed" }
 }

@@ -80,8 +80,7 @@ final class ObjectStore {
             for (key, object) in objects { indexOwners(storageKey, key, old: nil, new: object) }
         }
         resourceVersion = version
-        windows = [:]
-        baseVersion = version
+        startWindows()
     }
 
     /// Starts every resource's window at the current version, as the apiserver's watch caches start

@@ -36,7 +36,6 @@ public struct WatchStream<Object: Sendable>: AsyncSequence, Sendable {
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(lines: lines.makeAsyncIterator(), decode: decode) }
 }
 
-/// The envelope of one watch line; the object is decoded by the event's type.
 extension KubeClient {
     /// Watches a typed resource. Pass `options.resourceVersion` to resume and `allowWatchBookmarks`
     /// for progress markers; the stream ends when the server closes it (`timeoutSeconds`).
