@@ -4,7 +4,7 @@ import Kube
 // `node-agent-bench codec [--iterations N]`: what one Pod costs to encode and decode each way the
 // agent and the control plane do it, in microseconds per pod.
 
-private let podJSON = """
+let podJSON = """
 {"kind":"Pod","apiVersion":"v1","metadata":{"name":"bench-1","namespace":"node-agent-bench","uid":"51bb7164-d54b-404d-8759-335a1ee4bb18",\
 "resourceVersion":"720","creationTimestamp":"2026-11-22T05:02:20Z","labels":{"app":"bench","pod-template-hash":"5d8f7c9b4"},\
 "annotations":{"node-agent.io/run-seconds":"30"}},"spec":{"volumes":[{"name":"token","secret":{"secretName":"token","defaultMode":420}}],\

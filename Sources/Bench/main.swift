@@ -114,5 +114,6 @@ case "client": await client(options(arguments.dropFirst()))
 case "controlplane": await controlPlaneBench(options(arguments.dropFirst()))
 case "controlplane-load": await controlPlaneLoad(options(arguments.dropFirst()))
 case "codec": codecBench(options(arguments.dropFirst()))
-default: fail("usage: node-agent-bench serve|client|controlplane|controlplane-load|codec [--flag value …]")
+case "pod-memory": podMemoryBench(options(arguments.dropFirst()))
+default: fail("usage: node-agent-bench serve|client|controlplane|controlplane-load|codec|pod-memory [--flag value …]")
 }

@@ -44,23 +44,22 @@ final class Recorder {
         await server.stop()
     }
 
-    @Test func aWatchedChangeIsStoredAsTheShareFunctionReturnsIt() async throws {
+    @Test func listedAndWatchedObjectsAreStoredAsTheShareFunctionLeavesThem() async throws {
         let server = try FakeAPIServer()
         server.put(nodes, nodeJSON("a", labels: ["pool": "x"]))
         let client = makeClient(server)
         var configuration = Informer<Node>.Configuration()
-        // Keeps the old labels whatever comes, and says which versions it was given.
-        configuration.share = { old, new in
-            var kept = new
-            kept.metadata.labels = old.metadata.labels
-            kept.metadata.annotations = ["old": old.metadata.resourceVersion ?? "", "new": new.metadata.resourceVersion ?? ""]
-            return kept
+        // Keeps the first labels whatever comes, and says which versions it was given.
+        configuration.share = { stored, arriving in
+            if let stored { arriving.metadata.labels = stored.metadata.labels }
+            arriving.metadata.annotations = ["old": stored?.metadata.resourceVersion ?? "none", "new": arriving.metadata.resourceVersion ?? ""]
         }
         let informer = Informer<Node>(client: client, configuration: configuration)
         informer.start()
         await informer.waitForSync()
         #expect(await eventually { informer.watchCount == 1 })
         let listed = try #require(informer.store.get("a"))
+        #expect(listed.metadata.annotations == ["old": "none", "new": listed.metadata.resourceVersion ?? ""])
         server.put(nodes, nodeJSON("a", labels: ["pool": "y"]))
         #expect(await eventually { informer.store.get("a")?.metadata.resourceVersion != listed.metadata.resourceVersion })
         let stored = try #require(informer.store.get("a"))

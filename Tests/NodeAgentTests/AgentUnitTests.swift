@@ -124,27 +124,76 @@ import Testing
     }
 }
 
-@Suite struct PodSharingTests {
+@Suite @LoopActor struct PodSharingTests {
+    private func pod(_ name: String, node: String = "n", image: String = "registry.example/image:1") -> Pod {
+        var pod = Pod(
+            metadata: ObjectMeta(name: name, namespace: "ns", labels: ["app": "a"]),
+            spec: PodSpec(containers: [Container(name: "c", image: image)], nodeName: node))
+        pod.status = PodStatus(phase: "Pending")
+        return pod
+    }
+
+    /// A copy as decoding makes it: equal, in storage of its own.
+    private func decoded(_ pod: Pod) throws -> Pod { try JSONValue(encoding: pod).decode(as: Pod.self) }
+
     @Test func aNewVersionKeepsTheOldOnesEqualPartsAndTakesTheChangedOnes() throws {
-        var old = Pod(
-            metadata: ObjectMeta(name: "p", namespace: "ns", labels: ["app": "a"]),
-            spec: PodSpec(containers: [Container(name: "c", image: "registry.example/image:1")], nodeName: "n"))
-        old.status = PodStatus(phase: "Pending")
-        var new = try JSONValue(encoding: old).decode(as: Pod.self)
+        let sharing = PodSharing()
+        var old = pod("p")
+        sharing.share(nil, &old)
+        var new = try decoded(old)
         new.metadata.resourceVersion = "2"
         new.status = PodStatus(phase: "Running")
-        let kept = PodController.keepingUnchangedParts(old, new)
+        var kept = new
+        sharing.share(old, &kept)
         #expect(kept == new)
         // The same storage, not an equal copy: the spec is held once however many copies are made.
-        let storage = { (pod: Pod) in pod.spec?.containers?.withUnsafeBufferPointer { $0.baseAddress } }
-        #expect(storage(kept) == storage(old))
-        #expect(storage(new) != storage(old))
+        #expect(kept.$spec.isShared(with: old.$spec))
+        #expect(!new.$spec.isShared(with: old.$spec))
+        let labels = { (pod: Pod) in pod.metadata.labels.map { unsafeBitCast($0, to: UnsafeRawPointer.self) } }
+        #expect(labels(kept) == labels(old))
 
         new.spec?.containers?[0].image = "registry.example/image:2"
         new.metadata.labels = ["app": "b"]
-        let changed = PodController.keepingUnchangedParts(old, new)
+        var changed = new
+        sharing.share(old, &changed)
         #expect(changed.spec?.containers?[0].image == "registry.example/image:2")
         #expect(changed.metadata.labels == ["app": "b"])
+    }
+
+    @Test func podsWithEqualSpecsShareOneAndOthersKeepTheirOwn() throws {
+        let sharing = PodSharing()
+        var first = pod("a")
+        sharing.share(nil, &first)
+        var second = try decoded(pod("b"))
+        sharing.share(nil, &second)
+        #expect(second.$spec.isShared(with: first.$spec))
+        #expect(second.metadata.name == "b")
+
+        var elsewhere = pod("c", node: "m")
+        var otherImage = pod("d", image: "registry.example/image:2")
+        sharing.share(nil, &elsewhere)
+        sharing.share(nil, &otherImage)
+        #expect(!elsewhere.$spec.isShared(with: first.$spec))
+        #expect(!otherImage.$spec.isShared(with: first.$spec))
+        #expect(elsewhere.spec?.nodeName == "m")
+        #expect(otherImage.spec?.containers?[0].image == "registry.example/image:2")
+    }
+
+    @Test func specsNoPodHoldsAreDroppedAsTheTableGrows() {
+        let sharing = PodSharing()
+        var kept: [Pod] = []
+        for index in 0..<3000 {
+            var pod = pod("p\(index)", node: "n\(index)")
+            sharing.share(nil, &pod)
+            // One pod in ten stays; the others are gone at once, as deleted pods are.
+            if index % 10 == 0 { kept.append(pod) }
+        }
+        #expect(sharing.specCount < 1024 + 300)
+        #expect(sharing.specCount >= kept.count)
+        // A spec still held is still shared.
+        var again = pod("again", node: "n0")
+        sharing.share(nil, &again)
+        #expect(again.$spec.isShared(with: kept[0].$spec))
     }
 }
 

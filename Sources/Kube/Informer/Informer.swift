@@ -31,10 +31,10 @@ public final class Informer<Object: KubernetesObject> {
         public var resyncPeriod: Duration?
         /// Watches are re-opened after a random timeout in this range, as client-go does.
         public var watchTimeoutSeconds: ClosedRange<Int> = 300...600
-        /// Given the object the store holds and its new version, returns the version to keep: a chance
-        /// to reuse the old one's unchanged parts, so that copies made of it (a provider's) share
-        /// their storage with the store's instead of each holding its own.
-        public var share: (@Sendable (_ old: Object, _ new: Object) -> Object)?
+        /// Given the version the store holds (nil for a new object) and the one arriving, may change
+        /// the arriving one before it is stored: a chance to reuse parts already held (the old
+        /// version's, other objects'), so that one copy of them serves all.
+        public var share: (@LoopActor @Sendable (_ stored: Object?, _ arriving: inout Object) -> Void)?
 
         public init(namespace: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil) {
             self.namespace = namespace
@@ -151,6 +151,7 @@ public final class Informer<Object: KubernetesObject> {
         for object in objects {
             let key = Store<Object>.key(of: object)
             stale.remove(key)
+            let object = shared(object)
             if let old = store.upsert(object) {
                 if old.metadata.resourceVersion != object.metadata.resourceVersion { notifyUpdate(old, object) }
             } else {
@@ -176,9 +177,9 @@ public final class Informer<Object: KubernetesObject> {
 
     private func apply(_ event: WatchEvent<Object>) throws(KubeError) {
         switch event {
-        case .added(var object), .modified(var object):
-            advance(to: object.metadata.resourceVersion)
-            if let share = configuration.share, let old = store.get(Store<Object>.key(of: object)) { object = share(old, object) }
+        case .added(let arriving), .modified(let arriving):
+            advance(to: arriving.metadata.resourceVersion)
+            let object = shared(arriving)
             if let old = store.upsert(object) { notifyUpdate(old, object) } else { notifyAdd(object) }
         case .deleted(let object):
             advance(to: object.metadata.resourceVersion)
@@ -188,6 +189,13 @@ public final class Informer<Object: KubernetesObject> {
         case .error(let status):
             throw KubeError.api(status)
         }
+    }
+
+    private func shared(_ object: Object) -> Object {
+        guard let share = configuration.share else { return object }
+        var object = object
+        share(store.get(Store<Object>.key(of: object)), &object)
+        return object
     }
 
     private func advance(to version: String?) {

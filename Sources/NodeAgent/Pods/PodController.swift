@@ -16,7 +16,12 @@ final class PodController {
         /// The status last written, and the resourceVersion that write produced: the informer may
         /// not have seen it yet, and must not make the agent write (and announce) it twice. Once the
         /// informer has, its copy serves and this one is dropped (a status is a kilobyte or two).
-        var written: PodStatus?
+        var written: PodStatus? {
+            get { writtenStorage?.wrappedValue }
+            set { writtenStorage = newValue.map(Indirect.init) }
+        }
+        /// On the heap: most pods have none, and a state is held per pod.
+        var writtenStorage: Indirect<PodStatus>?
         var writtenVersion: Int?
         /// The phase of the last write: pods are counted by it.
         var writtenPhase: String?
@@ -32,6 +37,7 @@ final class PodController {
     let informer: Informer<Pod>
     private let nodes: Set<String>
     private var addresses: [String: PodAddresses]
+    let sharing = PodSharing()
     var states: [String: PodState] = [:]
     /// Pods by the phase last written, kept up to date as writes happen: counting `states` each time
     /// would cost a pass over every pod.
@@ -55,24 +61,12 @@ final class PodController {
         // One node: the API server filters. Many: one watch of every bound pod, filtered here.
         informerConfiguration.fieldSelector =
             configuration.nodeCount == 1 ? "spec.nodeName=\(configuration.nodeName)" : "spec.nodeName!="
-        informerConfiguration.share = Self.keepingUnchangedParts
+        informerConfiguration.share = { [sharing] in sharing.share($0, &$1) }
         informer = Informer(
             client: client, configuration: informerConfiguration, indexers: ["node": { [$0.spec?.nodeName ?? ""] }], clock: clock)
         queue = ReconcileQueue(
             workers: configuration.podWorkers, clock: clock, depthChanged: { [metrics] in metrics.queueDepth.set(Double($0)) }
         ) { [weak self] key in await self?.reconcile(key) ?? .done }
-    }
-
-    /// The new version of a pod with the old one's spec and metadata maps when they are equal. Every
-    /// status write comes back as a new version, decoded afresh; the provider still holds the spec it
-    /// was given, and without this each pod's spec would be held twice (bench: 2 KiB a pod).
-    nonisolated static func keepingUnchangedParts(_ old: Pod, _ new: Pod) -> Pod {
-        var kept = new
-        if new.spec == old.spec { kept.spec = old.spec }
-        if new.metadata.labels == old.metadata.labels { kept.metadata.labels = old.metadata.labels }
-        if new.metadata.annotations == old.metadata.annotations { kept.metadata.annotations = old.metadata.annotations }
-        if new.metadata.ownerReferences == old.metadata.ownerReferences { kept.metadata.ownerReferences = old.metadata.ownerReferences }
-        return kept
     }
 
     /// Moves one pod's count from the phase it had to the one it has now (nil: none, or gone).

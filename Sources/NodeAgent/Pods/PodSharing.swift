@@ -1,0 +1,59 @@
+import Kube
+import Loop
+
+/// One copy of what pods have in common. Every status write comes back as a new version of the pod,
+/// decoded afresh, while the provider still holds the version it was given; and the replicas of a
+/// workload bound to one node have equal specs. Kept apart, a spec is held once per pod and per
+/// version; shared, once per template and node (bench: 100,000 pods on 10,000 nodes, 10,000 specs).
+@LoopActor
+final class PodSharing {
+    /// The spec last seen with each fingerprint; most pods find theirs here.
+    private var specs: [Int: Indirect<PodSpec?>] = [:]
+    private var sweepAt = PodSharing.minimumSweep
+    private static let minimumSweep = 1024
+
+    var specCount: Int { specs.count }
+
+    /// Gives `pod` the storage of the parts it has in common with `stored` (its previous version) or,
+    /// for its spec, with another pod.
+    func share(_ stored: Pod?, _ pod: inout Pod) {
+        if let stored {
+            if pod.$spec == stored.$spec { pod.$spec = stored.$spec }
+            if pod.metadata.labels == stored.metadata.labels { pod.metadata.labels = stored.metadata.labels }
+            if pod.metadata.annotations == stored.metadata.annotations { pod.metadata.annotations = stored.metadata.annotations }
+            if pod.metadata.ownerReferences == stored.metadata.ownerReferences {
+                pod.metadata.ownerReferences = stored.metadata.ownerReferences
+            }
+            if pod.$spec.isShared(with: stored.$spec) { return }
+        }
+        pod.$spec = canonical(pod.$spec)
+    }
+
+    private func canonical(_ spec: Indirect<PodSpec?>) -> Indirect<PodSpec?> {
+        let key = Self.fingerprint(spec.wrappedValue)
+        if let known = specs[key], known == spec { return known }
+        specs[key] = spec
+        if specs.count >= sweepAt { sweep() }
+        return spec
+    }
+
+    /// Drops the specs no pod holds any more.
+    private func sweep() {
+        for key in Array(specs.keys) where specs[key]?.isUnshared() == true { specs[key] = nil }
+        sweepAt = max(Self.minimumSweep, 2 * specs.count)
+    }
+
+    /// What tells specs apart cheaply: equal specs have equal fingerprints, and most unequal ones
+    /// differ here (another node, image or volume).
+    private static func fingerprint(_ spec: PodSpec?) -> Int {
+        var hasher = Hasher()
+        hasher.combine(spec?.nodeName)
+        hasher.combine(spec?.serviceAccountName)
+        for container in (spec?.initContainers ?? []) + (spec?.containers ?? []) {
+            hasher.combine(container.name)
+            hasher.combine(container.image)
+        }
+        for volume in spec?.volumes ?? [] { hasher.combine(volume.name) }
+        return hasher.finalize()
+    }
+}
