@@ -1,4 +1,5 @@
 import Glibc
+import Loop
 import NodeAgent
 
 let usage = """
@@ -19,6 +20,7 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
+Heap.useOneArena()
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "help":

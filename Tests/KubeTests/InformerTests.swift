@@ -44,6 +44,21 @@ final class Recorder {
         await server.stop()
     }
 
+    @Test func theStoreHandsOutItsOwnCopyOfAKey() async throws {
+        let server = try FakeAPIServer()
+        server.put(nodes, nodeJSON("a-node-with-a-long-name", labels: [:]))
+        let (informer, client) = informer(server, Recorder())
+        informer.start()
+        await informer.waitForSync()
+        var stored = try #require(informer.store.storedKey(String(decoding: Array("a-node-with-a-long-name".utf8), as: UTF8.self)))
+        var again = try #require(informer.store.storedKey("a-node-with-a-long-name"))
+        #expect(stored.withUTF8 { $0.baseAddress } == again.withUTF8 { $0.baseAddress })
+        #expect(informer.store.storedKey("b") == nil)
+        informer.stop()
+        client.shutdown()
+        await server.stop()
+    }
+
     @Test func listedAndWatchedObjectsAreStoredAsTheShareFunctionLeavesThem() async throws {
         let server = try FakeAPIServer()
         server.put(nodes, nodeJSON("a", labels: ["pool": "x"]))

@@ -179,6 +179,45 @@ import Testing
         #expect(otherImage.spec?.containers?[0].image == "registry.example/image:2")
     }
 
+    @Test func runningPodsShareTheirStatusesCommonStringsAndConditions() throws {
+        let sharing = PodSharing()
+        let started = Time(seconds: 1_800_000_000)
+        func running(_ name: String) throws -> Pod {
+            var pod = pod(name)
+            pod.metadata.namespace = "a-namespace-longer-than-15"
+            pod.metadata.uid = "4f9c1d2e-\(name)-0000-0000-000000000000"
+            var status = PodStatus(phase: "Running", conditions: ["Initialized", "Ready"].map {
+                PodCondition(type: $0, status: "True", lastTransitionTime: started)
+            })
+            status.hostIP = "fd00:1234:5678::100"
+            status.containerStatuses = [ContainerStatus(name: "c", image: "registry.example/image:1", imageID: "registry.example/image@sha256:0123")]
+            pod.status = status
+            return try decoded(pod)
+        }
+        var first = try running("a")
+        var second = try running("b")
+        sharing.share(nil, &first)
+        sharing.share(nil, &second)
+        func storage(_ text: String?) -> UnsafeRawPointer? {
+            var text = text
+            return text?.withUTF8 { UnsafeRawPointer($0.baseAddress) }
+        }
+        #expect(storage(second.metadata.namespace) == storage(first.metadata.namespace))
+        #expect(storage(second.status?.hostIP) == storage(first.status?.hostIP))
+        #expect(storage(second.status?.containerStatuses?[0].imageID) == storage(first.status?.containerStatuses?[0].imageID))
+        let conditions = { (pod: Pod) in pod.status?.conditions?.withUnsafeBufferPointer { $0.baseAddress } }
+        #expect(conditions(second) == conditions(first))
+
+        // The next version of a pod keeps the uid it had.
+        var next = try decoded(first)
+        next.metadata.resourceVersion = "3"
+        next.metadata.uid = first.metadata.uid.map { String(decoding: Array($0.utf8), as: UTF8.self) }
+        #expect(storage(next.metadata.uid) != storage(first.metadata.uid))
+        sharing.share(first, &next)
+        #expect(storage(next.metadata.uid) == storage(first.metadata.uid))
+        #expect(next == { var pod = first; pod.metadata.resourceVersion = "3"; return pod }())
+    }
+
     @Test func specsNoPodHoldsAreDroppedAsTheTableGrows() {
         let sharing = PodSharing()
         var kept: [Pod] = []

@@ -152,16 +152,41 @@ public struct ContainerStatus: Codable, Sendable, Equatable {
     }
 }
 
-/// `v1.ContainerState`: at most one of the three is set.
+/// `v1.ContainerState`: at most one of the three is set. The two larger ones live on the heap, so
+/// that a status (two states a container, most of them running or empty) holds 32 bytes for each.
 public struct ContainerState: Codable, Sendable, Equatable {
-    public var waiting: Waiting?
+    public var waiting: Waiting? {
+        get { waitingStorage?.wrappedValue }
+        set { waitingStorage = newValue.map(Indirect.init) }
+    }
     public var running: Running?
-    public var terminated: Terminated?
+    public var terminated: Terminated? {
+        get { terminatedStorage?.wrappedValue }
+        set { terminatedStorage = newValue.map(Indirect.init) }
+    }
+    private var waitingStorage: Indirect<Waiting>?
+    private var terminatedStorage: Indirect<Terminated>?
 
     public init(waiting: Waiting? = nil, running: Running? = nil, terminated: Terminated? = nil) {
-        self.waiting = waiting
         self.running = running
+        self.waiting = waiting
         self.terminated = terminated
+    }
+
+    private enum CodingKeys: String, CodingKey { case waiting, running, terminated }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        running = try container.decodeIfPresent(Running.self, forKey: .running)
+        waiting = try container.decodeIfPresent(Waiting.self, forKey: .waiting)
+        terminated = try container.decodeIfPresent(Terminated.self, forKey: .terminated)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(waiting, forKey: .waiting)
+        try container.encodeIfPresent(running, forKey: .running)
+        try container.encodeIfPresent(terminated, forKey: .terminated)
     }
 
     public struct Waiting: Codable, Sendable, Equatable {

@@ -16,7 +16,9 @@ extension PodController {
         }
     }
 
-    private func step(_ key: String) async throws -> ReconcileQueue.Outcome {
+    private func step(_ queued: String) async throws -> ReconcileQueue.Outcome {
+        // The informer's copy of the key: the state and the address keep it as long as the pod.
+        let key = informer.store.storedKey(queued) ?? queued
         let desired = desired(key)
         let (namespace, name) = Self.split(key)
         // Gone from the cluster, or replaced by a new pod of the same name: stop what the provider runs.

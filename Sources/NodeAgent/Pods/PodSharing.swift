@@ -12,6 +12,12 @@ final class PodSharing {
     private var sweepAt = PodSharing.minimumSweep
     private static let minimumSweep = 1024
 
+    /// Strings and condition lists many pods have (a namespace, an image; the conditions of pods
+    /// started in one second), one copy each. Caches of fixed size that forget rather than grow.
+    private var strings = [String?](repeating: nil, count: PodSharing.cacheSlots)
+    private var conditions = [[PodCondition]?](repeating: nil, count: PodSharing.cacheSlots)
+    private static let cacheSlots = 1024
+
     var specCount: Int { specs.count }
 
     /// Gives `pod` the storage of the parts it has in common with `stored` (its previous version) or,
@@ -19,14 +25,42 @@ final class PodSharing {
     func share(_ stored: Pod?, _ pod: inout Pod) {
         if let stored {
             if pod.$spec == stored.$spec { pod.$spec = stored.$spec }
+            if pod.metadata.uid == stored.metadata.uid { pod.metadata.uid = stored.metadata.uid }
             if pod.metadata.labels == stored.metadata.labels { pod.metadata.labels = stored.metadata.labels }
             if pod.metadata.annotations == stored.metadata.annotations { pod.metadata.annotations = stored.metadata.annotations }
             if pod.metadata.ownerReferences == stored.metadata.ownerReferences {
                 pod.metadata.ownerReferences = stored.metadata.ownerReferences
             }
-            if pod.$spec.isShared(with: stored.$spec) { return }
         }
-        pod.$spec = canonical(pod.$spec)
+        if stored.map({ !pod.$spec.isShared(with: $0.$spec) }) ?? true { pod.$spec = canonical(pod.$spec) }
+        intern(&pod.metadata.namespace)
+        guard pod.status != nil else { return }
+        intern(&pod.status!.hostIP)
+        if let list = pod.status?.conditions { pod.status?.conditions = canonical(list) }
+        for index in pod.status?.containerStatuses?.indices ?? 0..<0 {
+            intern(&pod.status!.containerStatuses![index].image)
+            intern(&pod.status!.containerStatuses![index].imageID)
+        }
+    }
+
+    /// Strings of 15 bytes or fewer are stored inline, and not worth a lookup.
+    private func intern(_ value: inout String?) {
+        guard let text = value, text.utf8.count > 15 else { return }
+        let slot = text.hashValue & (Self.cacheSlots - 1)
+        if let known = strings[slot], known == text { value = known } else { strings[slot] = text }
+    }
+
+    private func canonical(_ list: [PodCondition]) -> [PodCondition] {
+        var hasher = Hasher()
+        for condition in list {
+            hasher.combine(condition.type)
+            hasher.combine(condition.status)
+            hasher.combine(condition.lastTransitionTime?.seconds)
+        }
+        let slot = hasher.finalize() & (Self.cacheSlots - 1)
+        if let known = conditions[slot], known == list { return known }
+        conditions[slot] = list
+        return list
     }
 
     private func canonical(_ spec: Indirect<PodSpec?>) -> Indirect<PodSpec?> {
