@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Kube
 import TestSupport
 import Testing
@@ -19,7 +20,15 @@ struct ConfigDirectory {
         let target = file(name)
         try FileManager.default.createDirectory(
             atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try text.write(toFile: target, atomically: false, encoding: .utf8)
+        // Close-on-exec: a process another test starts meanwhile must not inherit the file open for
+        // writing, or running the file fails with ETXTBSY for as long as that process lives.
+        let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, executable ? 0o755 : 0o644)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target]) }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        guard bytes.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress, $0.count) }) == bytes.count else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target])
+        }
         if executable { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: target) }
         return target
     }
