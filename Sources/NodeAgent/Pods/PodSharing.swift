@@ -20,8 +20,8 @@ final class PodSharing {
 
     var specCount: Int { specs.count }
 
-    /// Gives `pod` the storage of the parts it has in common with `stored` (its previous version) or,
-    /// for its spec, with another pod.
+    /// Gives `pod` the storage of the parts it has in common with `stored` (its previous version) and
+    /// with other pods (its spec, common strings, its conditions).
     func share(_ stored: Pod?, _ pod: inout Pod) {
         if let stored {
             if pod.$spec == stored.$spec { pod.$spec = stored.$spec }
