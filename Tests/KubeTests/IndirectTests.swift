@@ -41,4 +41,29 @@ import Testing
         changed.spec?.nodeName = "b"
         #expect(one != changed)
     }
+
+    @Test func anOptionalPartHoldsNoStorageWhenNil() {
+        var pod = Pod(metadata: ObjectMeta(name: "p"))
+        let empty = pod
+        #expect(pod.$status.isShared(with: empty.$status))
+        pod.status?.phase = "Running"
+        // Writing through nil leaves nil: there was nothing to write to.
+        #expect(pod.status == nil)
+        pod.status = PodStatus(phase: "Pending")
+        #expect(!pod.$status.isShared(with: empty.$status))
+        let pending = pod
+        pod.status?.phase = "Running"
+        #expect(pending.status?.phase == "Pending")
+        #expect(pod.status?.phase == "Running")
+        pod.status = nil
+        var unshared = pod.$status.isUnshared()
+        #expect(unshared)
+        #expect(pod.$status.isShared(with: empty.$status))
+        var state = ContainerState(terminated: .init(exitCode: 1))
+        state.terminated?.exitCode = 2
+        #expect(state.terminated?.exitCode == 2)
+        state.terminated = nil
+        unshared = state.$terminated.isUnshared()
+        #expect(unshared && state == ContainerState())
+    }
 }

@@ -44,3 +44,50 @@ extension Indirect: Equatable where Value: Equatable {
         lhs.box === rhs.box || lhs.box.value == rhs.box.value
     }
 }
+
+/// `Indirect` for an optional part: nil holds no storage at all, so the many objects without the
+/// part (pods without a status, container states that are not terminated) pay for a pointer only.
+@propertyWrapper
+public struct IndirectOptional<Wrapped: Sendable>: Sendable {
+    private var storage: Indirect<Wrapped?>?
+
+    public init(wrappedValue: Wrapped?) { storage = wrappedValue.map { Indirect(wrappedValue: $0) } }
+
+    public var wrappedValue: Wrapped? {
+        get { storage?.wrappedValue ?? nil }
+        set {
+            if newValue == nil {
+                storage = nil
+            } else if storage == nil {
+                storage = Indirect(wrappedValue: newValue)
+            } else {
+                storage!.wrappedValue = newValue
+            }
+        }
+        _modify {
+            if storage == nil { storage = Indirect(wrappedValue: nil) }
+            yield &storage!.wrappedValue
+            if storage!.wrappedValue == nil { storage = nil }
+        }
+    }
+
+    /// The storage itself, so that another object can share it.
+    public var projectedValue: IndirectOptional {
+        get { self }
+        set { self = newValue }
+    }
+
+    /// Whether the two hold the very same storage, or both none.
+    public func isShared(with other: IndirectOptional) -> Bool {
+        switch (storage, other.storage) {
+        case (nil, nil): true
+        case (let mine?, let theirs?): mine.isShared(with: theirs)
+        default: false
+        }
+    }
+
+    /// Whether nothing else holds this storage (none is held by nothing else).
+    public mutating func isUnshared() -> Bool { storage?.isUnshared() ?? true }
+}
+
+extension IndirectOptional: Equatable where Wrapped: Equatable {}

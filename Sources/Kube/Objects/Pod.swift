@@ -6,8 +6,8 @@ public struct Pod: SpecStatusObject, Equatable {
     public var apiVersion: String?
     public var kind: String?
     @Indirect public var metadata = ObjectMeta()
-    @Indirect public var spec: PodSpec?
-    @Indirect public var status: PodStatus?
+    @IndirectOptional public var spec: PodSpec?
+    @IndirectOptional public var status: PodStatus?
 
     public init() {}
 
@@ -155,21 +155,13 @@ public struct ContainerStatus: Codable, Sendable, Equatable {
 /// `v1.ContainerState`: at most one of the three is set. The two larger ones live on the heap, so
 /// that a status (two states a container, most of them running or empty) holds 32 bytes for each.
 public struct ContainerState: Codable, Sendable, Equatable {
-    public var waiting: Waiting? {
-        get { waitingStorage?.wrappedValue }
-        set { waitingStorage = newValue.map(Indirect.init) }
-    }
+    @IndirectOptional public var waiting: Waiting?
     public var running: Running?
-    public var terminated: Terminated? {
-        get { terminatedStorage?.wrappedValue }
-        set { terminatedStorage = newValue.map(Indirect.init) }
-    }
-    private var waitingStorage: Indirect<Waiting>?
-    private var terminatedStorage: Indirect<Terminated>?
+    @IndirectOptional public var terminated: Terminated?
 
     public init(waiting: Waiting? = nil, running: Running? = nil, terminated: Terminated? = nil) {
-        self.running = running
         self.waiting = waiting
+        self.running = running
         self.terminated = terminated
     }
 

@@ -16,12 +16,8 @@ final class PodController {
         /// The status last written, and the resourceVersion that write produced: the informer may
         /// not have seen it yet, and must not make the agent write (and announce) it twice. Once the
         /// informer has, its copy serves and this one is dropped (a status is a kilobyte or two).
-        var written: PodStatus? {
-            get { writtenStorage?.wrappedValue }
-            set { writtenStorage = newValue.map(Indirect.init) }
-        }
         /// On the heap: most pods have none, and a state is held per pod.
-        var writtenStorage: Indirect<PodStatus>?
+        @IndirectOptional var written: PodStatus?
         var writtenVersion: Int?
         /// The phase of the last write: pods are counted by it.
         var writtenPhase: String?

@@ -8,7 +8,7 @@ import Loop
 @LoopActor
 final class PodSharing {
     /// The spec last seen with each fingerprint; most pods find theirs here.
-    private var specs: [Int: Indirect<PodSpec?>] = [:]
+    private var specs: [Int: IndirectOptional<PodSpec>] = [:]
     private var sweepAt = PodSharing.minimumSweep
     private static let minimumSweep = 1024
 
@@ -63,7 +63,7 @@ final class PodSharing {
         return list
     }
 
-    private func canonical(_ spec: Indirect<PodSpec?>) -> Indirect<PodSpec?> {
+    private func canonical(_ spec: IndirectOptional<PodSpec>) -> IndirectOptional<PodSpec> {
         let key = Self.fingerprint(spec.wrappedValue)
         if let known = specs[key], known == spec { return known }
         specs[key] = spec

@@ -18,12 +18,10 @@ public final class MockProvider: PodLogsProvider {
         var pod: Pod
         var node: String
         var startTime: Time
-        /// One empty status for all: setting `status = nil` would give each pod a box of its own.
-        private static let noStatus = Indirect<PodStatus?>(wrappedValue: nil)
 
         init(_ pod: Pod, node: String, startTime: Time) {
             self.pod = pod
-            self.pod.$status = Self.noStatus
+            self.pod.status = nil
             self.node = node
             self.startTime = startTime
         }
