@@ -15,14 +15,14 @@ func podMemoryBench(_ options: [String: String]) {
                 .utf8)
     }
     // Resident bytes, not malloc's count: what the allocator keeps for the pods is what they cost.
-    func heapBytes() -> Int {
+    func residentBytes() -> Int {
         guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
             let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
         else { fail("cannot read /proc/self/statm") }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
-    let before = heapBytes()
+    let before = residentBytes()
     var pods: [Pod] = []
     pods.reserveCapacity(count)
     for document in documents {
@@ -30,13 +30,13 @@ func podMemoryBench(_ options: [String: String]) {
             fail("the sample pod does not decode: \(error)")
         }
     }
-    let decoded = heapBytes()
+    let decoded = residentBytes()
     var store: [String: Pod] = [:]
     for pod in pods { store[(pod.metadata.namespace ?? "") + "/" + (pod.metadata.name ?? "")] = pod }
-    let stored = heapBytes()
+    let stored = residentBytes()
 
     emit("pod_inline_bytes=\(MemoryLayout<Pod>.stride)")
-    emit("decoded_heap_bytes_per_pod=\((decoded - before) / count)")
-    emit("store_heap_bytes_per_pod=\((stored - decoded) / count)")
+    emit("decoded_bytes_per_pod=\((decoded - before) / count)")
+    emit("store_bytes_per_pod=\((stored - decoded) / count)")
     withExtendedLifetime((pods, store)) {}
 }

@@ -175,8 +175,8 @@ public final class Informer<Object: KubernetesObject> {
         }
     }
 
-    private func apply(_ event: consuming WatchEvent<Object>) throws(KubeError) {
-        switch consume event {
+    private func apply(_ event: WatchEvent<Object>) throws(KubeError) {
+        switch event {
         case .added(let arriving), .modified(let arriving):
             advance(to: arriving.metadata.resourceVersion)
             let object = shared(arriving)
@@ -191,8 +191,7 @@ public final class Informer<Object: KubernetesObject> {
         }
     }
 
-    /// Consuming: the share function then writes the only copy, in place.
-    private func shared(_ object: consuming Object) -> Object {
+    private func shared(_ object: Object) -> Object {
         guard let share = configuration.share else { return object }
         var object = object
         share(store.get(Store<Object>.key(of: object)), &object)

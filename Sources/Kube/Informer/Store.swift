@@ -31,10 +31,10 @@ public final class Store<Object: KubernetesObject> {
     public var keys: [String] { Array(objects.keys) }
 
     public func get(_ key: String) -> Object? { objects[key] }
+    public func get(namespace: String?, name: String) -> Object? { objects[Self.key(namespace: namespace, name: name)] }
 
     /// The store's own copy of an equal key: who keeps a key per object can share its storage.
     public func storedKey(_ key: String) -> String? { objects.index(forKey: key).map { objects.keys[$0] } }
-    public func get(namespace: String?, name: String) -> Object? { objects[Self.key(namespace: namespace, name: name)] }
 
     /// The objects whose index function returned `value`.
     public func byIndex(_ index: String, _ value: String) -> [Object] {
