@@ -1,4 +1,4 @@
-/// `v1.Pod`. Its three parts live on the heap (`Indirect`): an agent holds each of its pods in
+/// `v1.Pod`. Its three parts live on the heap (`Indirect`, `IndirectOptional`): an agent holds each of its pods in
 /// several places (the informer, the provider, the reconcile), 56 bytes a copy instead of 850.
 public struct Pod: SpecStatusObject, Equatable {
     public static let resource = APIResource(group: "", version: "v1", resource: "pods", kind: "Pod", namespaced: true)
