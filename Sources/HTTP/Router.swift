@@ -75,14 +75,13 @@ public struct Router: Sendable {
 
     /// Finds the handler for `path` (percent-encoded, without the query). HEAD falls back to GET.
     public func match(_ method: HTTPMethod, path: Substring) -> Match {
-        let parts = Self.split(path)
+        let parts = PercentEncoding.pathSegments(path)
         var allowed: [HTTPMethod] = []
         var headFallback: Match?
-        for route in routes {
-            guard let parameters = Self.bind(route.segments, to: parts) else { continue }
-            if route.method == method { return .found(route.handler, parameters: parameters) }
+        for route in routes where Self.fits(route.segments, parts) {
+            if route.method == method { return .found(route.handler, parameters: Self.bind(route.segments, to: parts)) }
             if method == .head, route.method == .get, headFallback == nil {
-                headFallback = .found(route.handler, parameters: parameters)
+                headFallback = .found(route.handler, parameters: Self.bind(route.segments, to: parts))
             }
             if !allowed.contains(route.method) { allowed.append(route.method) }
         }
@@ -94,20 +93,28 @@ public struct Router: Sendable {
         path.split(separator: "/", omittingEmptySubsequences: true)
     }
 
-    private static func bind(_ segments: [Segment], to parts: [Substring]) -> [String: String]? {
+    /// Whether the decoded `parts` fit the pattern; checked before any parameter is bound, since
+    /// most routes do not fit.
+    private static func fits(_ segments: [Segment], _ parts: [String]) -> Bool {
+        for (index, segment) in segments.enumerated() {
+            switch segment {
+            case .literal(let text): guard index < parts.count, parts[index] == text else { return false }
+            case .parameter: guard index < parts.count else { return false }
+            case .rest: return true
+            }
+        }
+        return segments.count == parts.count
+    }
+
+    private static func bind(_ segments: [Segment], to parts: [String]) -> [String: String] {
         var parameters: [String: String] = [:]
         for (index, segment) in segments.enumerated() {
             switch segment {
-            case .literal(let text):
-                guard index < parts.count, PercentEncoding.decode(parts[index]) == text else { return nil }
-            case .parameter(let name):
-                guard index < parts.count else { return nil }
-                parameters[name] = PercentEncoding.decode(parts[index])
-            case .rest(let name):
-                parameters[name] = parts[index...].map { PercentEncoding.decode($0) }.joined(separator: "/")
-                return parameters
+            case .literal: continue
+            case .parameter(let name): parameters[name] = parts[index]
+            case .rest(let name): parameters[name] = parts[index...].joined(separator: "/")
             }
         }
-        return segments.count == parts.count ? parameters : nil
+        return parameters
     }
 }

@@ -85,6 +85,14 @@ private func names(_ match: Router.Match) -> (String?, [String: String]) {
         #expect(QueryParameters(parsing: Substring(query.encoded)) == query)
     }
 
+    @Test func pathSegmentsAreSplitOnBytesAndDecoded() {
+        #expect(PercentEncoding.pathSegments("//api/v1//namespaces/a%2Fb/pods/caf%C3%A9/") == ["api", "v1", "namespaces", "a/b", "pods", "café"])
+        #expect(PercentEncoding.pathSegments("/") == [])
+        let request = HTTPRequest(method: .get, target: "/pods/é?watch=1")
+        #expect(request.path == "/pods/é")
+        #expect(request.query["watch"] == "1")
+    }
+
     @Test func malformedEscapesAreKeptLiterally() {
         #expect(PercentEncoding.decode("100%") == "100%")
         #expect(PercentEncoding.decode("%zz%41") == "%zzA")

@@ -19,7 +19,7 @@ struct RequestInfo: Sendable, Equatable {
     var subpath: [String] = []
 
     init?(path: Substring) {
-        let parts = path.split(separator: "/").map { PercentEncoding.decode($0) }
+        let parts = PercentEncoding.pathSegments(path)
         guard let root = parts.first else { return nil }
         var rest: ArraySlice<String>
         switch root {

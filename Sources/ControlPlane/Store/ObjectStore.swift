@@ -63,6 +63,9 @@ final class ObjectStore {
         return members.map { (key: $0.key, value: $0.value) }.sorted { $0.key < $1.key }
     }
 
+    /// A collection in no order, for scans that visit every object and need no order.
+    func unordered(_ storageKey: String) -> [ObjectKey: JSONValue] { collections[storageKey] ?? [:] }
+
     /// The objects whose ownerReferences name `uid`, sorted.
     func dependents(ofUID uid: String) -> [StoredKey] {
         (dependents[uid] ?? []).sorted { ($0.storageKey, $0.key) < ($1.storageKey, $1.key) }
