@@ -4,6 +4,7 @@
 # median of 3 interleaved rounds). Stops only the processes it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/nginx.sh
 
 scripts/install-deps.sh wrk nginx-light
 swift build -c release --product node-agent-bench >/dev/null
@@ -29,33 +30,17 @@ ours_http=$(free_port); ours_https=$(free_port); nginx_http=$(free_port); nginx_
 "$bench" serve --port "$ours_http" --tls-port "$ours_https" --cert "$work/cert.pem" --key "$work/key.pem" >/dev/null &
 pids+=($!)
 
-mkdir -p "$work/nginx/logs"
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    keepalive_requests 100000000;
-    keepalive_timeout 60s;
-    client_body_temp_path $work/nginx/body;
-    proxy_temp_path $work/nginx/proxy;
-    fastcgi_temp_path $work/nginx/fastcgi;
-    uwsgi_temp_path $work/nginx/uwsgi;
-    scgi_temp_path $work/nginx/scgi;
-    server {
-        listen 127.0.0.1:$nginx_http;
-        listen 127.0.0.1:$nginx_https ssl;
-        ssl_protocols TLSv1.2 TLSv1.3;  # nginx 1.22 defaults to TLS 1.2 only; ours negotiates 1.3
-        ssl_certificate $work/cert.pem;
-        ssl_certificate_key $work/key.pem;
-        location = /healthz { default_type text/plain; return 200 "ok"; }
-    }
+nginx_start "$work" "$(cat <<SERVER
+server {
+    listen 127.0.0.1:$nginx_http;
+    listen 127.0.0.1:$nginx_https ssl;
+    ssl_protocols TLSv1.2 TLSv1.3;  # nginx 1.22 defaults to TLS 1.2 only; ours negotiates 1.3
+    ssl_certificate $work/cert.pem;
+    ssl_certificate_key $work/key.pem;
+    location = /healthz { default_type text/plain; return 200 "ok"; }
 }
-CONF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+SERVER
+)"
 pids+=($!)
 
 for port in "$ours_http" "$ours_https" "$nginx_http" "$nginx_https"; do wait_port "$port"; done

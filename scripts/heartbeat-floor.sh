@@ -5,6 +5,7 @@
 # Prints the client's CPU per request and as a share of one core. Stops only what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/nginx.sh
 
 rate=${RATE:-1167}
 seconds=${SECONDS_MEASURED:-20}
@@ -25,32 +26,13 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 answer=$(head -c "$bytes" /dev/zero | tr '\0' 'x')
 
-mkdir -p "$work/nginx/logs"
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    keepalive_requests 100000000;
-    keepalive_timeout 60s;
-    client_body_temp_path $work/nginx/body;
-    proxy_temp_path $work/nginx/proxy;
-    fastcgi_temp_path $work/nginx/fastcgi;
-    uwsgi_temp_path $work/nginx/uwsgi;
-    scgi_temp_path $work/nginx/scgi;
-    server {
-        listen 127.0.0.1:$port ssl;
-        ssl_protocols TLSv1.3;
-        ssl_certificate $work/cert.pem;
-        ssl_certificate_key $work/key.pem;
-        location / { default_type application/json; return 200 "$answer"; }
-    }
-}
-CONF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+nginx_start "$work" "server {
+    listen 127.0.0.1:$port ssl;
+    ssl_protocols TLSv1.3;
+    ssl_certificate $work/cert.pem;
+    ssl_certificate_key $work/key.pem;
+    location / { default_type application/json; return 200 \"$answer\"; }
+}"
 nginx_pid=$!
 for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.05; done
 
