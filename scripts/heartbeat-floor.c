@@ -74,7 +74,7 @@ int main(int argc, char **argv) {
 
     const double warmup = 2.0, start = now_seconds();
     double next_batch = start, measured_from = 0, cpu_from = 0;
-    long done = 0, failed = 0, measured = 0;
+    long failed = 0, measured = 0;
     int per_batch = rate / 10, running = 0;
     for (;;) {
         double now = now_seconds();
@@ -96,7 +96,6 @@ int main(int argc, char **argv) {
             long status = 0;
             curl_easy_getinfo(message->easy_handle, CURLINFO_RESPONSE_CODE, &status);
             if (message->data.result != CURLE_OK || status != 200) failed++;
-            done++;
             measured++;
             curl_multi_remove_handle(multi, message->easy_handle);
             pool[idle++] = message->easy_handle;

@@ -11,7 +11,7 @@ rate=${RATE:-1167}
 seconds=${SECONDS_MEASURED:-20}
 bytes=${BODY_BYTES:-560}
 
-scripts/install-deps.sh nginx-light
+scripts/install-deps.sh nginx-light gcc
 work=$(mktemp -d /tmp/heartbeat-floor.XXXXXX)
 nginx_pid=
 cleanup() {
