@@ -18,9 +18,9 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CHTTPParser", providers: [.apt(["libhttp-parser-dev"])]),
-        .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CMimalloc"),
 
-        .target(name: "Loop", dependencies: ["CLibUV", "CMalloc"]),
+        .target(name: "Loop", dependencies: ["CLibUV", "CMimalloc"]),
         .target(name: "HTTP", dependencies: ["Loop"]),
         .target(name: "HTTPServer", dependencies: ["HTTP", "Loop", "CLibUV", "COpenSSL", "CHTTPParser"]),
         .target(name: "HTTPClient", dependencies: ["HTTP", "Loop", "CLibUV", "CCurl"]),

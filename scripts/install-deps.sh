@@ -2,7 +2,7 @@
 # Installs the Debian packages the build and tests need, only those missing, with one `apt-get update`.
 set -euo pipefail
 
-packages=(libuv1-dev libcurl4-openssl-dev libssl-dev libhttp-parser-dev pkg-config openssl curl "$@")
+packages=(libuv1-dev libcurl4-openssl-dev libssl-dev libhttp-parser-dev libmimalloc-dev pkg-config openssl curl "$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

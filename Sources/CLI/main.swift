@@ -20,7 +20,6 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-Heap.useOneArena()
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "help":

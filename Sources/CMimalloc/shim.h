@@ -1,0 +1,2 @@
+// mimalloc, linked so that it replaces glibc's malloc for the whole process (see Heap.swift).
+#include <mimalloc.h>
