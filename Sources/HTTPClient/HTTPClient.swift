@@ -27,6 +27,9 @@ public final class HTTPClient {
     /// Requests in flight.
     public var activeRequests: Int { multi?.activeTransfers ?? 0 }
 
+    /// Sockets polled now, those of idle kept-alive connections included.
+    var watchedSockets: Int { multi?.watchedSockets ?? 0 }
+
     /// Sends `request` and returns the whole response, whatever its status (see `requireSuccess`).
     public func execute(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
         let transfer = try Transfer(request: request, configuration: configuration, streaming: false, multi: activeMulti)
@@ -51,7 +54,9 @@ public final class HTTPClient {
             return try await withTaskCancellationHandler { @LoopActor in
                 try await withLoopThrowingContinuation { continuation in
                     install(continuation)
-                    if Task.isCancelled { transfer.cancel() } else { activeMulti.add(transfer) }
+                    // The transfer's own multi: its handle points curl's socket callbacks at it, and
+                    // after a shutdown `activeMulti` would be a new one.
+                    if Task.isCancelled { transfer.cancel() } else { transfer.start() }
                 }
             } onCancel: {
                 Task { @LoopActor in transfer.cancel() }

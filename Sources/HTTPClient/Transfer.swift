@@ -10,7 +10,8 @@ final class Transfer {
     let request: HTTPClientRequest
     private let streamBufferLimit: Int
     private var headerList: UnsafeMutablePointer<curl_slist>?
-    private var connectTo: UnsafeMutablePointer<curl_slist>?
+    /// Kept for the transfer's life: curl reads its CONNECT_TO list while connecting.
+    private var route: Route?
     private let errorBuffer: UnsafeMutablePointer<CChar>
     weak var multi: CurlMulti?
 
@@ -39,7 +40,7 @@ final class Transfer {
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(to: 0)
         do {
-            try configure(configuration, streaming: streaming)
+            try configure(configuration, streaming: streaming, multi: multi)
         } catch {
             release()
             throw error
@@ -48,11 +49,9 @@ final class Transfer {
 
     // MARK: setup
 
-    private func configure(_ configuration: HTTPClientConfiguration, streaming: Bool) throws(HTTPClientError) {
+    private func configure(_ configuration: HTTPClientConfiguration, streaming: Bool, multi: CurlMulti) throws(HTTPClientError) {
         let me = Unmanaged.passUnretained(self).toOpaque()
-        let target = URLAuthority(request.url)
-        try setURL(target, serverName: configuration.tls.serverName)
-        try configureProxy(configuration.proxy, target: target)
+        try configureRoute(multi.route(for: request.url, serverName: configuration.tls.serverName, proxy: configuration.proxy), configuration)
         ccurl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         ccurl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
         ccurl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
@@ -75,6 +74,7 @@ final class Transfer {
         try set(CURLOPT_USERAGENT, configuration.userAgent)
         try configureMethodAndBody()
         try configureTLS(configuration.tls)
+        multi.manageSockets(of: easy)
 
         var headers = request.headers
         if let token = configuration.bearerToken, !headers.contains("Authorization") {
@@ -90,30 +90,16 @@ final class Transfer {
         if let headerList { ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList) }
     }
 
-    /// curl reads the environment itself; an empty CURLOPT_PROXY turns that off, an empty
-    /// CURLOPT_NOPROXY makes an explicit proxy apply to every host.
-    private func configureProxy(_ proxy: ProxySetting, target: URLAuthority?) throws(HTTPClientError) {
-        switch proxy {
-        case .environment:
-            if target?.isLoopback == true { try set(CURLOPT_PROXY, "") }
-        case .none:
-            try set(CURLOPT_PROXY, "")
-        case .url(let url):
-            try set(CURLOPT_PROXY, url)
-            try set(CURLOPT_NOPROXY, "")
-        }
-    }
-
     /// With a TLS server name, the URL names that host (so curl sends it as SNI and verifies the
-    /// certificate against it) and CONNECT_TO sends the connection to the real one.
-    private func setURL(_ target: URLAuthority?, serverName: String?) throws(HTTPClientError) {
-        guard let serverName, let target else {
-            try set(CURLOPT_URL, request.url)
-            return
-        }
-        try set(CURLOPT_URL, target.replacingHost(with: serverName))
-        connectTo = curl_slist_append(nil, "\(serverName):\(target.port):\(target.host):\(target.port)")
-        try check(ccurl_easy_setopt_slist(easy, CURLOPT_CONNECT_TO, connectTo))
+    /// certificate against it) and CONNECT_TO sends the connection to the real one. A URL that is
+    /// not `http(s)://host…` has no route: curl gets it as it is, and says what is wrong with it.
+    private func configureRoute(_ route: Route?, _ configuration: HTTPClientConfiguration) throws(HTTPClientError) {
+        self.route = route
+        try set(CURLOPT_URL, route?.sentURL(request.url) ?? request.url)
+        if let connectTo = route?.connectTo { try check(ccurl_easy_setopt_slist(easy, CURLOPT_CONNECT_TO, connectTo)) }
+        let (proxy, noProxy) = route.map { ($0.proxy, $0.noProxy) } ?? Route.proxyOptions(configuration.proxy, loopback: false)
+        if let proxy { try set(CURLOPT_PROXY, proxy) }
+        if let noProxy { try set(CURLOPT_NOPROXY, noProxy) }
     }
 
     private func configureMethodAndBody() throws(HTTPClientError) {
@@ -255,6 +241,15 @@ final class Transfer {
 
     var isFinished: Bool { outcome != nil }
 
+    /// Hands the transfer to the multi that made it; one shut down (and gone) since fails it.
+    func start() {
+        if let multi {
+            multi.add(self)
+        } else {
+            finish(.failure(HTTPClientError(.cancelled, "\(request.method) \(request.url): client is shut down")))
+        }
+    }
+
     /// Ends the transfer exactly once, waking whoever waits, and frees curl's resources.
     func finish(_ result: Result<Void, HTTPClientError>) {
         guard outcome == nil else { return }
@@ -280,8 +275,7 @@ final class Transfer {
         if let multi { multi.recycle(easy) } else { curl_easy_cleanup(easy) }
         if let headerList { curl_slist_free_all(headerList) }
         headerList = nil
-        if let connectTo { curl_slist_free_all(connectTo) }
-        connectTo = nil
+        route = nil
         errorBuffer.deallocate()
     }
 

@@ -1,7 +1,8 @@
 /// The host and port of an `http(s)://` URL, enough to redirect a connection (`CURLOPT_CONNECT_TO`).
 struct URLAuthority {
-    let url: String
     let hostRange: Range<String.Index>
+    /// Where the path (or query, or fragment) starts.
+    let authorityEnd: String.Index
     let host: String
     let port: Int
 
@@ -22,8 +23,8 @@ struct URLAuthority {
         }
         let portText = hostEnd < hostAndPort.endIndex ? hostAndPort[hostAndPort.index(after: hostEnd)...] : ""
         guard let port = portText.isEmpty ? (scheme == "https" ? 443 : 80) : Int(portText) else { return nil }
-        self.url = url
         hostRange = hostAndPort.startIndex..<hostEnd
+        authorityEnd = authority.endIndex
         host = String(url[hostRange])
         self.port = port
     }
@@ -34,11 +35,5 @@ struct URLAuthority {
         if name == "localhost" || name.hasSuffix(".localhost") || name == "[::1]" { return true }
         let octets = name.split(separator: ".", omittingEmptySubsequences: false)
         return octets.count == 4 && octets.first == "127" && octets.allSatisfy { UInt8($0) != nil }
-    }
-
-    func replacingHost(with newHost: String) -> String {
-        var url = url
-        url.replaceSubrange(hostRange, with: newHost)
-        return url
     }
 }

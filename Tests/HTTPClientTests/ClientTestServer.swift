@@ -9,9 +9,10 @@ final class ClientTestServer {
     let server: HTTPServer
     let scheme: String
 
-    init(router: Router, tls: TLSConfiguration? = nil) throws {
+    init(router: Router, tls: TLSConfiguration? = nil, clock: (any LoopClock)? = nil) throws {
         var configuration = HTTPServerConfiguration()
         configuration.tls = tls
+        if let clock { configuration.clock = clock }
         server = try HTTPServer(configuration: configuration, router: router)
         try server.start()
         scheme = tls == nil ? "http" : "https"
