@@ -58,6 +58,36 @@ import Testing
         await harness.stop()
     }
 
+    @Test func aRenewalIsOnePutAndALeaseChangedByOthersIsReadAgain() async throws {
+        let harness = try ControlPlaneHarness()
+        let clock = ManualClock()
+        let agent = Agent(configuration: .testing(nodes: 1), client: harness.client(), provider: MockProvider(), clock: clock, logger: .silent)
+        try await agent.start()
+        let client = harness.client()
+        let requests = agent.metrics.apiRequests
+        // Each renewal sends the kept lease with the resourceVersion read from the last answer: no conflict.
+        for renewal in 2...4 {
+            clock.advance(by: .seconds(11))
+            #expect(await eventually { agent.leaseRenewals == renewal })
+        }
+        #expect(requests.count(["PUT", "409"]) == 0)
+        let renewed = try await client.get(Lease.self, name: "test-node", namespace: "kube-node-lease")
+
+        // An operator labels the lease: the next renewal conflicts, reads it again and keeps the label.
+        var labelled = renewed
+        labelled.metadata.labels = ["owner": "operator"]
+        _ = try await client.update(labelled)
+        clock.advance(by: .seconds(11))
+        #expect(await eventually { agent.leaseRenewals == 5 })
+        #expect(requests.count(["PUT", "409"]) == 1)
+        let after = try await client.get(Lease.self, name: "test-node", namespace: "kube-node-lease")
+        #expect(after.metadata.labels?["owner"] == "operator")
+        #expect(after.spec?.renewTime != renewed.spec?.renewTime)
+        #expect(after.spec?.holderIdentity == "test-node")
+        await agent.stop()
+        await harness.stop()
+    }
+
     @Test func renewalsWaitForTheHeartbeatGridAndCountItAsLateness() async throws {
         let harness = try ControlPlaneHarness()
         let clock = ManualClock(start: LoopInstant(nanoseconds: 100_000_000_000))

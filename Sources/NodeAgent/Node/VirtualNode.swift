@@ -143,10 +143,15 @@ final class VirtualNode {
     private func writeStatus(_ template: NodeTemplate, previous: [NodeCondition]) async throws(KubeError) {
         let unchanged = serverConditions != nil && lastReported == template.reported
         let patch = unchanged ? template.heartbeatPatch(at: .now()) : try template.statusPatch(previous: previous, at: .now())
-        // Only the fields read here are decoded: a whole Node costs more to decode than to send.
-        let node = try await client.patch(Node.resource, name: name, patch: patch, type: .strategic, subresource: "status")
-        podCIDR = node["spec"]?["podCIDR"]?.stringValue
-        let conditions = try? JSONValueDecoder().decode([NodeCondition].self, from: node["status"]?["conditions"] ?? [])
+        // Only the fields read here are parsed: the answer is mostly managedFields and images.
+        let answer = try await client.send(
+            .patch, path: Node.resource.path(name: name, subresource: "status"), body: patch.serialized(),
+            contentType: PatchType.strategic.rawValue)
+        guard let status = JSONScanner.value(at: ["status"], in: answer.body) else {
+            throw .decoding("the status of node \(name) came back without a status")
+        }
+        podCIDR = JSONScanner.string(at: ["spec", "podCIDR"], in: answer.body)
+        let conditions = try? JSONValueDecoder().decode([NodeCondition].self, from: status["conditions"] ?? [])
         serverConditions = conditions
         let isReady = conditions?.first { $0.type == "Ready" }?.status == "True"
         if isReady != ready { metrics.nodesReady.add(isReady ? 1 : -1) }
