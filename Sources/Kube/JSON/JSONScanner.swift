@@ -6,26 +6,24 @@ public enum JSONScanner {
     /// not a string, or the bytes are not JSON as far as they are read.
     public static func string(at path: [String], in bytes: [UInt8]) -> String? {
         guard !path.isEmpty else { return nil }
-        var cursor = Cursor(bytes: bytes)
-        for (depth, key) in path.enumerated() {
-            guard cursor.find(key) else { return nil }
-            if depth == path.count - 1 { return cursor.string() }
+        return bytes.withUnsafeBufferPointer { buffer in
+            var cursor = Cursor(bytes: buffer)
+            guard cursor.descend(path), let token = cursor.stringToken() else { return nil }
+            return cursor.decode(token)
         }
-        return nil
     }
 
     /// The value at `path`, parsed on its own; nil as for `string(at:in:)`.
     public static func value(at path: [String], in bytes: [UInt8]) -> JSONValue? {
-        var cursor = Cursor(bytes: bytes)
-        for key in path {
-            guard cursor.find(key) else { return nil }
+        bytes.withUnsafeBufferPointer { buffer in
+            var cursor = Cursor(bytes: buffer)
+            guard cursor.descend(path), let range = cursor.valueRange() else { return nil }
+            return try? JSONValue(parsing: UnsafeBufferPointer(rebasing: buffer[range]))
         }
-        guard let range = cursor.valueRange() else { return nil }
-        return try? JSONValue(parsing: Array(bytes[range]))
     }
 
     private struct Cursor {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
 
         private var current: UInt8? { index < bytes.count ? bytes[index] : nil }
@@ -41,29 +39,41 @@ public enum JSONScanner {
             return true
         }
 
+        /// Moves to the value at `path`, one object member after another.
+        mutating func descend(_ path: [String]) -> Bool {
+            path.allSatisfy { find($0) }
+        }
+
         /// Moves to the value of `key` in the object that starts here.
-        mutating func find(_ key: String) -> Bool {
+        private mutating func find(_ key: String) -> Bool {
             guard consume(UInt8(ascii: "{")) else { return false }
             if consume(UInt8(ascii: "}")) { return false }
             repeat {
-                skipWhitespace()
-                guard let name = string(), consume(UInt8(ascii: ":")) else { return false }
-                if name == key { return true }
+                guard let name = stringToken(), consume(UInt8(ascii: ":")) else { return false }
+                if matches(name, key) { return true }
                 guard skipValue() else { return false }
             } while consume(UInt8(ascii: ","))
             return false
         }
 
-        /// The string token here, its escapes decoded.
-        mutating func string() -> String? {
+        /// The string token here, quotes included.
+        mutating func stringToken() -> Range<Int>? {
             skipWhitespace()
             let start = index
-            guard skipString() else { return nil }
-            let token = bytes[start..<index]
-            guard token.contains(UInt8(ascii: "\\")) else {
-                return String(decoding: token.dropFirst().dropLast(), as: UTF8.self)
-            }
-            return (try? JSONValue(parsing: Array(token)))?.stringValue
+            return skipString() ? start..<index : nil
+        }
+
+        private func matches(_ token: Range<Int>, _ key: String) -> Bool {
+            let inner = bytes[(token.lowerBound + 1)..<(token.upperBound - 1)]
+            guard inner.contains(UInt8(ascii: "\\")) else { return inner.elementsEqual(key.utf8) }
+            return decode(token) == key
+        }
+
+        /// The token's text, its escapes decoded.
+        func decode(_ token: Range<Int>) -> String? {
+            let inner = bytes[(token.lowerBound + 1)..<(token.upperBound - 1)]
+            guard inner.contains(UInt8(ascii: "\\")) else { return String(decoding: inner, as: UTF8.self) }
+            return (try? JSONValue(parsing: UnsafeBufferPointer(rebasing: bytes[token])))?.stringValue
         }
 
         private mutating func skipString() -> Bool {
