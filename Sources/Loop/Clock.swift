@@ -99,7 +99,7 @@ private final class Sleeper {
     }
 }
 
-/// The real clock: `uv_hrtime`, and the loop's `TimerQueue` for callbacks.
+/// The real clock: `uv_hrtime` and one `uv_timer` per scheduled callback.
 @LoopActor
 public final class UVClock: LoopClock {
     public static let shared = UVClock()
@@ -110,7 +110,39 @@ public final class UVClock: LoopClock {
 
     @discardableResult
     public func schedule(after delay: Duration, _ action: @escaping @LoopActor () -> Void) -> any TimerHandle {
-        TimerQueue.shared.schedule(after: delay, action)
+        UVTimer(after: delay, action)
+    }
+}
+
+@LoopActor
+private final class UVTimer: TimerHandle {
+    private var handle: UnsafeMutablePointer<uv_timer_t>?
+    private var action: (@LoopActor () -> Void)?
+
+    init(after delay: Duration, _ action: @escaping @LoopActor () -> Void) {
+        self.action = action
+        let handle = LoopHandles.allocate(uv_timer_t.self)
+        uv_timer_init(EventLoop.shared.uv, handle)
+        LoopHandles.attach(self, to: cuv_handle(handle))
+        self.handle = handle
+        uv_timer_start(handle, { timer in
+            LoopActor.assumeIsolated {
+                LoopHandles.owner(of: cuv_handle(timer!), as: UVTimer.self)?.fire()
+            }
+        }, delay.millisecondsRoundedUp, 0)
+    }
+
+    private func fire() {
+        let action = self.action
+        cancel()
+        action?()
+    }
+
+    func cancel() {
+        action = nil
+        guard let handle else { return }
+        self.handle = nil
+        LoopHandles.close(cuv_handle(handle))
     }
 }
 
