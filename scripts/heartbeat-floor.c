@@ -32,12 +32,14 @@ static double cpu_seconds(void) {
 
 int main(int argc, char **argv) {
     if (argc < 5) {
-        fprintf(stderr, "usage: %s URL CAFILE RATE SECONDS [BODY_BYTES]\n", argv[0]);
+        fprintf(stderr, "usage: %s URL CAFILE RATE SECONDS [BODY_BYTES [http2]]\n", argv[0]);
         return 2;
     }
     const char *url = argv[1], *ca = argv[2];
     int rate = atoi(argv[3]), seconds = atoi(argv[4]);
     size_t body_bytes = argc > 5 ? (size_t)atoi(argv[5]) : 450;
+    // HTTP/2 multiplexes the requests over few connections instead of one connection each.
+    int http2 = argc > 6 && strcmp(argv[6], "http2") == 0;
     if (rate <= 0 || seconds <= 0) {
         fprintf(stderr, "heartbeat-floor: RATE and SECONDS must be positive\n");
         return 2;
@@ -66,7 +68,8 @@ int main(int argc, char **argv) {
         curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
         curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, discard);
         curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+        curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, http2 ? (long)CURL_HTTP_VERSION_2TLS : (long)CURL_HTTP_VERSION_1_1);
+        curl_easy_setopt(easy, CURLOPT_PIPEWAIT, (long)http2);
         curl_easy_setopt(easy, CURLOPT_PROXY, "");
         pool[i] = easy;
     }

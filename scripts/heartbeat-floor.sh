@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 source scripts/nginx.sh
 
 rate=${RATE:-1167}
+protocol=${PROTOCOL:-http1.1}  # or http2
 seconds=${SECONDS_MEASURED:-20}
 bytes=${BODY_BYTES:-560}
 
@@ -27,7 +28,8 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 answer=$(head -c "$bytes" /dev/zero | tr '\0' 'x')
 
 nginx_start "$work" "server {
-    listen 127.0.0.1:$port ssl;
+    listen 127.0.0.1:$port ssl$([ "$protocol" = http2 ] && echo " http2");
+    http2_max_requests 100000000;
     ssl_protocols TLSv1.3;
     ssl_certificate $work/cert.pem;
     ssl_certificate_key $work/key.pem;
@@ -36,5 +38,5 @@ nginx_start "$work" "server {
 nginx_pid=$!
 for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.05; done
 
-echo "heartbeat floor: $rate PUTs/s of $bytes bytes, answered with $bytes bytes, over TLS, for ${seconds}s"
-"$work/heartbeat-floor" "https://127.0.0.1:$port/lease" "$work/cert.pem" "$rate" "$seconds" "$bytes"
+echo "heartbeat floor: $rate PUTs/s of $bytes bytes, answered with $bytes bytes, over TLS ($protocol), for ${seconds}s"
+"$work/heartbeat-floor" "https://127.0.0.1:$port/lease" "$work/cert.pem" "$rate" "$seconds" "$bytes" "$protocol"
