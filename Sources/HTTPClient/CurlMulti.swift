@@ -17,7 +17,7 @@ final class CurlMulti {
     private var timer: UnsafeMutablePointer<uv_timer_t>?
     private var polls: [curl_socket_t: SocketPoll] = [:]
     /// The sockets curl opened for connections. Only these stay polled between requests: curl closes
-    /// them through `closed(_:)`, while others (its resolver's socketpair) it closes without a word.
+    /// them through `closing(_:)`, while others (its resolver's socketpair) it closes without a word.
     private var connectionSockets: Set<curl_socket_t> = []
     private var transfers: [UnsafeMutableRawPointer: Transfer] = [:]
     /// Finished easy handles, reset and kept for the next requests: curl_easy_init allocates a lot.
