@@ -44,11 +44,16 @@ final class NodeLifecycleController {
     func checkHeartbeats() {
         let now = server.configuration.now()
         let grace = server.configuration.nodeMonitorGracePeriod
-        // Every 5 s over every node: unsorted, and a fresh lease settles a node before anything else is parsed.
+        // Stored renewTimes have one form (six digits, UTC), in which text order is time order: a
+        // lease at least this recent settles its node without parsing a time or reading the node.
+        let freshFrom = MicroTime(now - grace).rfc3339
+        // Every 5 s over every node, unsorted.
         for (key, node) in server.store.unordered("nodes") {
-            guard let ready = Self.condition(node, "Ready"), ready["status"]?.stringValue != "Unknown" else { continue }
             let lease = server.store.get("coordination.k8s.io/leases", ObjectKey(namespace: "kube-node-lease", name: key.name))
-            let renewed = lease?["spec"]?["renewTime"]?.stringValue.flatMap(MicroTime.init(rfc3339:)).map(Time.init)
+            let renewTime = lease?["spec"]?["renewTime"]?.stringValue
+            if let renewTime, renewTime.utf8.count == freshFrom.utf8.count, renewTime >= freshFrom { continue }
+            guard let ready = Self.condition(node, "Ready"), ready["status"]?.stringValue != "Unknown" else { continue }
+            let renewed = renewTime.flatMap(MicroTime.init(rfc3339:)).map(Time.init)
             if let renewed, now - renewed <= grace { continue }
             let heartbeats = [
                 renewed,
