@@ -165,4 +165,16 @@ import Testing
         #expect(decoded == Wrapper(name: "x", raw: raw))
         #expect(try JSONDecoder().decode(JSONObject.self, from: Data(#"{"k":1}"#.utf8)) == ["k": 1])
     }
+
+    @Test func pathsReadAndSetNestedMembers() {
+        var value: JSONValue = ["spec": ["renewTime": "t", "n": 1], "kind": "Lease"]
+        #expect(value.value(at: ["spec", "renewTime"]) == "t")
+        #expect(value.value(at: ["spec", "missing", "deeper"]) == nil)
+        #expect(value.value(at: []) == value)
+        value.set("u", at: ["spec", "renewTime"])
+        value.set("x", at: ["metadata", "uid"])
+        #expect(value.text == #"{"spec":{"renewTime":"u","n":1},"kind":"Lease","metadata":{"uid":"x"}}"#)
+        value.set(1, at: [])
+        #expect(value == 1)
+    }
 }

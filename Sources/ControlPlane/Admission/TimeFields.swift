@@ -17,7 +17,7 @@ enum TimeFields {
     static func normalize(_ object: inout JSONValue, _ type: ResourceType) throws(APIError) {
         guard !type.isCustom else { return }
         for path in microTimePaths[type.kind] ?? [] {
-            guard let text = value(object, path)?.stringValue else { continue }
+            guard let text = object.value(at: path)?.stringValue else { continue }
             guard let normalized = strictMicroTime(text) else {
                 // Go's decoder names each level: `v1.Lease.Spec: v1.LeaseSpec.RenewTime`.
                 let fields = path.map { $0.prefix(1).uppercased() + $0.dropFirst() }
@@ -31,7 +31,7 @@ enum TimeFields {
                 throw APIError.badRequest(
                     "\(type.kind) in version \"\(type.version)\" cannot be handled as a \(type.kind): \(levels.joined(separator: ": ")): unmarshalerDecoder: parsing time \"\(text)\" as \"2006-01-02T15:04:05.000000Z07:00\": cannot parse \"\(rest)\" as \".000000\"")
             }
-            set(&object, path, .string(normalized))
+            object.set(.string(normalized), at: path)
         }
         if let truncated = truncated(object) { object = truncated }
     }
@@ -96,16 +96,5 @@ enum TimeFields {
             let time = MicroTime(rfc3339: text)
         else { return nil }
         return time.rfc3339
-    }
-
-    private static func value(_ object: JSONValue, _ path: [String]) -> JSONValue? {
-        path.reduce(Optional(object)) { $0?[$1] }
-    }
-
-    private static func set(_ object: inout JSONValue, _ path: [String], _ newValue: JSONValue) {
-        guard let first = path.first else { object = newValue; return }
-        var child = object[first] ?? .null
-        set(&child, Array(path.dropFirst()), newValue)
-        object[first] = child
     }
 }

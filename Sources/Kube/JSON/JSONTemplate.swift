@@ -20,7 +20,7 @@ public struct JSONTemplate: Sendable {
         var markers: [[UInt8]] = []
         for (number, path) in holes.enumerated() {
             let marker = "\u{7F}node-agent-template-hole-\(number)\u{7F}"
-            Self.set(&marked, path[...], .string(marker))
+            marked.set(.string(marker), at: path)
             markers.append(JSONValue.string(marker).serialized())
         }
         let bytes = marked.serialized()
@@ -49,7 +49,7 @@ public struct JSONTemplate: Sendable {
         precondition(strings.count == holes.count, "a template needs one string per hole")
         switch form {
         case .document(var document):
-            for (path, string) in zip(holes, strings) { Self.set(&document, path[...], .string(string)) }
+            for (path, string) in zip(holes, strings) { document.set(.string(string), at: path) }
             return document.serialized()
         case .segments(let segments, let order):
             var output = segments[0]
@@ -59,17 +59,6 @@ public struct JSONTemplate: Sendable {
                 output.append(contentsOf: segment)
             }
             return output
-        }
-    }
-
-    private static func set(_ value: inout JSONValue, _ path: ArraySlice<String>, _ leaf: JSONValue) {
-        guard let key = path.first else { return }
-        if path.count == 1 {
-            value[key] = leaf
-        } else {
-            var child = value[key] ?? .null
-            set(&child, path.dropFirst(), leaf)
-            value[key] = child
         }
     }
 

@@ -156,6 +156,22 @@ extension JSONValue {
         return array[index]
     }
 
+    /// The member at `path` (object keys from the top); nil when a level is missing.
+    public func value(at path: [String]) -> JSONValue? {
+        path.reduce(Optional(self)) { $0?[$1] }
+    }
+
+    /// Sets the member at `path`, making the objects on the way; an empty path replaces the value.
+    public mutating func set(_ newValue: JSONValue, at path: some Collection<String>) {
+        guard let key = path.first else {
+            self = newValue
+            return
+        }
+        var child = self[key] ?? .null
+        child.set(newValue, at: path.dropFirst())
+        self[key] = child
+    }
+
     public var stringValue: String? { if case .string(let value) = self { value } else { nil } }
     public var boolValue: Bool? { if case .bool(let value) = self { value } else { nil } }
     public var arrayValue: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
