@@ -149,8 +149,8 @@ public final class Agent: KubeletAPISource {
     /// The agent's pods by the phase it last wrote (pods it has not written yet are not counted).
     public var podPhases: [String: Int] { pods?.writtenPhases ?? [:] }
 
-    /// Pod reconciles waiting or running (for tests and benchmarks that wait for the agent to settle).
-    public var isSettled: Bool { pods?.queue.isIdle ?? true }
+    /// Pod reconciles and events waiting or running (for tests and benchmarks that wait for the agent to settle).
+    public var isSettled: Bool { (pods?.queue.isIdle ?? true) && events.isIdle }
     /// Events written so far.
     var eventsWritten: Int { events.written }
 
