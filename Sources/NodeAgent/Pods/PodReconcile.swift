@@ -136,21 +136,24 @@ extension PodController {
             (try JSONValue(encoding: status), try JSONValue(encoding: before))
         }
         guard next != previous else { return }
-        guard let written = try await patchStatus(pod, next) else { return }
+        guard let writtenVersion = try await patchStatus(pod, next) else { return }
         countPhase(from: states[key]?.writtenPhase, to: status.phase)
         states[key]?.writtenPhase = status.phase
         states[key]?.written = status
-        states[key]?.writtenVersion = written["metadata"]?["resourceVersion"]?.stringValue.flatMap { Int($0) }
+        states[key]?.writtenVersion = writtenVersion
         recordContainerEvents(pod, before: before, after: status, node: node)
     }
 
-    /// The pod as written, as JSON, or nil when it is gone. It is not decoded as a Pod: only its
-    /// version is read, and decoding a whole Pod costs more than the rest of the write.
-    private func patchStatus(_ pod: Pod, _ status: JSONValue) async throws(KubeError) -> JSONValue? {
+    /// The resourceVersion the write gave the pod (nil if the answer lacks one), or nil when the pod
+    /// is gone. Only the version is read from the answer: parsing the whole pod cost more than the
+    /// rest of the write.
+    private func patchStatus(_ pod: Pod, _ status: JSONValue) async throws(KubeError) -> Int?? {
+        let patch: JSONValue = ["status": status]
         do {
-            return try await client.patch(
-                Pod.resource, name: pod.metadata.name ?? "", namespace: pod.metadata.namespace, patch: ["status": status],
-                type: .strategic, subresource: "status")
+            let answer = try await client.send(
+                .patch, path: Pod.resource.path(namespace: pod.metadata.namespace, name: pod.metadata.name ?? "", subresource: "status"),
+                body: patch.serialized(), contentType: PatchType.strategic.rawValue)
+            return .some(JSONScanner.string(at: ["metadata", "resourceVersion"], in: answer.body).flatMap { Int($0) })
         } catch where error.isNotFound {
             return nil
         }
