@@ -50,6 +50,28 @@ import Testing
         #expect(await watcher.nextBatch() == nil)
     }
 
+    @Test func aWritesAnswerIsCutFromTheWatchLineByteForByte() async {
+        let store = ObjectStore()
+        let watcher = Watcher(storageKey: "pods", apiVersion: "v1", filter: ObjectFilter(), from: 0)
+        store.register(watcher)
+        let pod = Self.pod("p", labels: ["text": "<&\u{2028}é\"\\"])
+        let key = ObjectKey(namespace: "ns", name: "p")
+        for kind in [StoredEvent.Kind.added, .modified] {
+            let event = store.write("pods", key, pod)
+            #expect(event.kind == kind)
+            var expected = event.object.serialized()
+            expected.append(UInt8(ascii: "\n"))
+            #expect(event.body(as: "v1") == expected)
+            #expect(event.line(as: "v1") == Array(#"{"type":"\#(kind.rawValue)","object":"#.utf8) + expected.dropLast() + Array("}\n".utf8))
+            // Another version has no line to cut from: its body is serialized afresh.
+            var other = event.object
+            other["apiVersion"] = "v2"
+            #expect(event.body(as: "v2") == other.serialized() + [UInt8(ascii: "\n")])
+        }
+        watcher.finish()
+        #expect(String(decoding: await watcher.nextBatch() ?? [], as: UTF8.self).split(separator: "\n").count == 2)
+    }
+
     @Test func aReplayedBacklogBeyondTheCapacityIsSentWhole() async {
         // A watch resumed from an old version starts with more missed events than its capacity: they
         // all go out (else the client would resume from the same version forever), and only live

@@ -44,9 +44,9 @@ extension APIServer {
         let key = context.key(name)
         guard store.get(type.storageKey, key) == nil else { throw APIError.alreadyExists(type, name) }
         if context.dryRun { return Self.ok(object, status: .created) }
-        let stored = store.put(type.storageKey, key, object)
-        afterWrite(type, key: key, old: nil, new: stored)
-        return Self.ok(stored.served(as: type.groupVersion), status: .created)
+        let stored = store.write(type.storageKey, key, object)
+        afterWrite(type, key: key, old: nil, new: stored.object)
+        return .json(stored.body(as: type.groupVersion), status: .created)
     }
 
     func update(_ context: RequestContext) async throws(APIError) -> HTTPResponse {
@@ -145,9 +145,9 @@ extension APIServer {
             afterWrite(type, key: key, old: old, new: nil)
             return Self.ok(last.served(as: type.groupVersion))
         }
-        let stored = store.put(type.storageKey, key, new)
-        afterWrite(type, key: key, old: old, new: stored)
-        return Self.ok(stored.served(as: type.groupVersion))
+        let stored = store.write(type.storageKey, key, new)
+        afterWrite(type, key: key, old: old, new: stored.object)
+        return .json(stored.body(as: type.groupVersion))
     }
 
     /// The request body as an object of the addressed kind, or a 400 worded as the apiserver's.

@@ -103,16 +103,21 @@ final class ObjectStore {
     /// Stores `object` under `key`, stamping the next resourceVersion; returns the stored object.
     @discardableResult
     func put(_ storageKey: String, _ key: ObjectKey, _ object: JSONValue) -> JSONValue {
+        write(storageKey, key, object).object
+    }
+
+    /// `put`, answering with the change itself: its `body(as:)` reuses what watchers were sent.
+    func write(_ storageKey: String, _ key: ObjectKey, _ object: JSONValue) -> StoredEvent {
         resourceVersion += 1
         var stored = object
         stored["metadata"]?["resourceVersion"] = .string(String(resourceVersion))
         let previous = collections[storageKey, default: [:]].updateValue(stored, forKey: key)
         indexOwners(storageKey, key, old: previous, new: stored)
-        record(
-            StoredEvent(
-                kind: previous == nil ? .added : .modified, storageKey: storageKey, key: key,
-                resourceVersion: resourceVersion, object: stored, previous: previous))
-        return stored
+        let event = StoredEvent(
+            kind: previous == nil ? .added : .modified, storageKey: storageKey, key: key,
+            resourceVersion: resourceVersion, object: stored, previous: previous)
+        record(event)
+        return event
     }
 
     /// Removes the object; the DELETED event carries it with a fresh resourceVersion.

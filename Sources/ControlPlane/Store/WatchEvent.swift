@@ -38,10 +38,31 @@ final class StoredEvent {
         return line
     }
 
+    /// The object as `apiVersion` serves it, with a final newline, as a write's answer. Cut from the
+    /// watch line when a watcher has built it already: a watched write then serializes its object once.
+    func body(as apiVersion: String) -> [UInt8] {
+        guard let line = lines[apiVersion] else {
+            var body = object.served(as: apiVersion).serialized()
+            body.append(UInt8(ascii: "\n"))
+            return body
+        }
+        // The line is prefix + object + "}\n" (see `line(type:object:)`): keep the object and a newline.
+        var body = Array(line[Self.prefix(kind.rawValue).count..<(line.count - 1)])
+        body[body.count - 1] = UInt8(ascii: "\n")
+        return body
+    }
+
     nonisolated static func line(type: String, object: JSONValue) -> [UInt8] {
-        var line = JSONValue.object(["type": .string(type), "object": object]).serialized()
-        line.append(UInt8(ascii: "\n"))
+        var line = prefix(type)
+        line.reserveCapacity(1024)
+        object.serialize(into: &line)
+        line.append(contentsOf: "}\n".utf8)
         return line
+    }
+
+    /// `{"type":"ADDED","object":`; types are fixed ASCII words, which need no escaping.
+    private nonisolated static func prefix(_ type: String) -> [UInt8] {
+        Array("{\"type\":\"\(type)\",\"object\":".utf8)
     }
 }
 

@@ -8,6 +8,14 @@ extension JSONValue {
         return writer.output
     }
 
+    /// Appends the compact serialization to `output`.
+    public func serialize(into output: inout [UInt8]) {
+        var writer = JSONWriter(pretty: false, output: output)
+        output = []
+        writer.write(self)
+        output = writer.output
+    }
+
     /// Two-space indented JSON with `"key": value`, for humans and test failure messages.
     public func prettySerialized() -> [UInt8] {
         var writer = JSONWriter(pretty: true)
@@ -27,6 +35,11 @@ struct JSONWriter {
     init(pretty: Bool) {
         self.pretty = pretty
         output.reserveCapacity(1024)
+    }
+
+    init(pretty: Bool, output: [UInt8]) {
+        self.pretty = pretty
+        self.output = output
     }
 
     mutating func write(_ value: JSONValue) {
