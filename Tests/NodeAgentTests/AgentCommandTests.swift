@@ -101,6 +101,9 @@ import Testing
         #expect((figures["settleSeconds"] as? Double ?? -1) >= 0, "\(bench.stdout)")
         #expect(((figures["leaseLateness"] as? [String: Any])?["renewals"] as? Int ?? 0) > 0)
         #expect(((figures["agent"] as? [String: Any])?["rssPerNodeBytes"] as? Double) != nil)
+        // The pods' events are all written by the time the steady state starts: none are sent during it.
+        let requests = figures["agentRequests"] as? [String: [String: Double]] ?? [:]
+        #expect((requests["settling"] != nil) && (requests["steady"]?["POST"] ?? 0) == 0, "\(bench.stdout)")
         #expect(bench.stderr.contains("pods Running") && bench.stderr.contains("deleting what the bench made"), "\(bench.stderr)")
 
         for (resource, namespace) in [("nodes", "default"), ("pods", "node-agent-bench"), ("leases", "kube-node-lease")] {

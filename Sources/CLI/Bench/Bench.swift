@@ -94,6 +94,7 @@ final class Bench {
             podRates = await mark.rates(self)
         }
         let settled = try await settle()
+        let settleRates = await mark.rates(self)
 
         // The steady state: every node Ready, every pod Running and reconciled, only heartbeats and
         // status updates.
@@ -128,9 +129,12 @@ final class Bench {
             steadySeconds: steadySeconds,
             agent: agentUsage, agentIncludesControlPlane: cluster.sharesThisProcess, controlPlane: figures(\.controlPlane),
             leaseLateness: BenchFigures.Lateness(renewals: lateness.count, p50Seconds: lateness.quantile(0.5), p99Seconds: lateness.quantile(0.99)),
-            agentRequests: BenchFigures.Rates(nodes: nodeRates.agent, pods: podRates?.agent, steady: steadyRates.agent),
+            agentRequests: BenchFigures.Rates(
+                nodes: nodeRates.agent, pods: podRates?.agent, settling: settleRates.agent, steady: steadyRates.agent),
             controlPlaneRequests: nodeRates.controlPlane.map { nodes in
-                BenchFigures.Rates(nodes: nodes, pods: podRates?.controlPlane ?? nil, steady: steadyRates.controlPlane ?? [:])
+                BenchFigures.Rates(
+                    nodes: nodes, pods: podRates?.controlPlane ?? nil, settling: settleRates.controlPlane ?? [:],
+                    steady: steadyRates.controlPlane ?? [:])
             },
             cleanupSeconds: cleanup)
     }

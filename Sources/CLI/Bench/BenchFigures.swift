@@ -24,6 +24,8 @@ struct BenchFigures: Encodable {
         var nodes: [String: Double]
         /// Nil without pods.
         var pods: [String: Double]?
+        /// Between all pods Running and the steady state: the events still queued, the last reconciles.
+        var settling: [String: Double]
         var steady: [String: Double]
     }
 
@@ -79,7 +81,7 @@ struct BenchFigures: Encodable {
         ))
         for (who, rates) in [("agent", agentRequests), ("control plane", controlPlaneRequests)] {
             guard let rates else { continue }
-            for (phase, perVerb) in [("nodes", rates.nodes), ("pods", rates.pods), ("steady", rates.steady)] {
+            for (phase, perVerb) in [("nodes", rates.nodes), ("pods", rates.pods), ("settling", rates.settling), ("steady", rates.steady)] {
                 if let perVerb { rows.append(("\(who) requests/s (\(phase))", Self.rates(perVerb))) }
             }
         }
