@@ -126,6 +126,26 @@ import Testing
 }
 
 extension AgentPodTests {
+    @Test func theEchoOfTheAgentsOwnStatusWriteIsNotReconciledButOthersChangesAre() async throws {
+        let harness = try ControlPlaneHarness()
+        let client = harness.client()
+        let agent = Agent(configuration: .testing(), client: harness.client(), provider: MockProvider(), clock: ManualClock(), logger: .silent)
+        try await agent.start()
+        func reconciles() -> Double { agent.metrics.reconciles.value(["success"]) + agent.metrics.reconciles.value(["error"]) }
+        _ = try await client.create(boundPod("echo", node: "test-node"))
+        // Running in the informer's copy: the echo of the status write has arrived.
+        #expect(await eventually { agent.pods(on: nil).first?.status?.phase == "Running" && agent.isSettled })
+        // The pod's ADDED event, then the provider's notice that it started (it came during the first
+        // reconcile). The MODIFIED event of the status write makes no third.
+        #expect(reconciles() == 2)
+        let writes = agent.metrics.apiRequests.count(["PATCH", "200"])
+        _ = try await client.patch(Pod.self, name: "echo", namespace: "default", patch: ["metadata": ["labels": ["touched": "yes"]]], type: .merge)
+        #expect(await eventually { reconciles() == 3 && agent.isSettled })
+        #expect(agent.metrics.apiRequests.count(["PATCH", "200"]) == writes)
+        await agent.stop()
+        await harness.stop()
+    }
+
     @Test func metricsCountPodsAndReconciles() async throws {
         let harness = try ControlPlaneHarness()
         let client = harness.client()

@@ -85,7 +85,7 @@ final class PodController {
             .init(
                 // Weak: a worker or a watch event may outlive a stopped controller.
                 onAdd: { [weak self] pod in self?.enqueue(pod) },
-                onUpdate: { [weak self] _, pod in self?.enqueue(pod) },
+                onUpdate: { [weak self] _, pod in self?.updated(pod) },
                 onDelete: { [weak self] pod in self?.enqueue(pod) }))
     }
 
@@ -95,6 +95,18 @@ final class PodController {
     }
 
     func enqueue(namespace: String, name: String) { queue.add(Store<Pod>.key(namespace: namespace, name: name)) }
+
+    /// The echo of the agent's own status write is not reconciled: that version is the one before it
+    /// (whose own event was reconciled) plus the status the agent wrote. The informer now has the
+    /// write, so it no longer needs keeping.
+    private func updated(_ pod: Pod) {
+        let key = Store<Pod>.key(of: pod)
+        if let written = states[key]?.writtenVersion, let version = pod.metadata.resourceVersion, version == String(written) {
+            states[key]?.written = nil
+            return
+        }
+        enqueue(pod)
+    }
 
     private func enqueue(_ pod: Pod) {
         guard let node = pod.spec?.nodeName, nodes.contains(node) else { return }
