@@ -177,4 +177,19 @@ import Testing
         value.set(1, at: [])
         #expect(value == 1)
     }
+
+    @Test func objectsAreEqualWhateverTheirKeyOrder() throws {
+        let object = try JSONValue(parsing: #"{"a":1,"b":{"c":[1,2],"d":"x"},"e":null}"#)
+        let copy = object
+        #expect(copy == object)
+        #expect(try JSONValue(parsing: #"{"a":1.0,"b":{"d":"x","c":[1,2]},"e":null}"#) == object)
+        #expect(try JSONValue(parsing: #"{"e":null,"b":{"c":[1,2],"d":"x"},"a":1}"#) == object)
+        #expect(try JSONValue(parsing: #"{"a":1,"b":{"c":[2,1],"d":"x"},"e":null}"#) != object)
+        #expect(try JSONValue(parsing: #"{"a":1,"b":{"c":[1,2],"d":"x"},"f":null}"#) != object)
+        #expect(try JSONValue(parsing: #"{"e":null,"a":1,"b":{"c":[1,2],"d":"y"}}"#) != object)
+        var changed = copy
+        changed["e"] = 0
+        #expect(changed != object && copy == object)
+        #expect(JSONValue.object([:]) == .object(JSONObject()))
+    }
 }
