@@ -44,10 +44,14 @@ enum TimeFields {
             var changed: JSONObject?
             for (key, member) in members {
                 let replacement: JSONValue?
-                if timeKeys.contains(key), case .string(let text) = member {
+                switch member {
+                // The shortest time is 20 bytes: shorter strings skip hashing their key.
+                case .string(let text) where text.utf8.count >= 20 && timeKeys.contains(key):
                     replacement = isWholeSecondUTC(text) ? nil : Time(rfc3339: text).map { .string($0.rfc3339) }
-                } else {
+                case .object, .array:
                     replacement = truncated(member)
+                default:
+                    replacement = nil
                 }
                 if let replacement {
                     if changed == nil { changed = members }
