@@ -28,12 +28,15 @@ public enum StrategicMergePatch {
         guard let schema = PatchSchema.byKind[kind] else { return MergePatch.apply(patch, to: target) }
         guard case .object(let patchObject) = patch else { throw StrategicMergePatchError("the patch must be a JSON object") }
         let original = target.objectValue ?? JSONObject()
-        return .object(try mergeMap(original, patchObject, schema, path: "") ?? JSONObject())
+        return .object(try mergeMap(original, patchObject, schema, path: { "" }) ?? JSONObject())
     }
 
     /// Whether `apply` knows the list strategies of `kind` (otherwise it falls back to a merge patch,
     /// where the API server would answer 415 for custom resources).
     public static func hasSchema(for kind: String) -> Bool { PatchSchema.byKind[kind] != nil }
+
+    /// Where the merge is, as an RFC 6901 pointer: written out only for an error, as most patches have none.
+    private typealias Path = () -> String
 
     private static let patchDirective = "$patch"
     private static let retainKeysDirective = "$retainKeys"
@@ -51,7 +54,7 @@ public enum StrategicMergePatch {
 
     /// Removes the directives from `patch` and returns them.
     private static func extractDirectives(
-        _ patch: inout JSONObject, path: String
+        _ patch: inout JSONObject, path: Path
     ) throws(StrategicMergePatchError) -> (MapDirective, ListDirectives) {
         var directive = MapDirective.merge
         var lists = ListDirectives()
@@ -62,21 +65,21 @@ public enum StrategicMergePatch {
                 case "merge": directive = .merge
                 case "replace": directive = .replace
                 case "delete": directive = .delete
-                default: throw StrategicMergePatchError("unknown $patch value \(value.text)", path: path)
+                default: throw StrategicMergePatchError("unknown $patch value \(value.text)", path: path())
                 }
             } else if key == retainKeysDirective {
                 guard let keys = value.arrayValue?.compactMap(\.stringValue), keys.count == value.arrayValue?.count else {
-                    throw StrategicMergePatchError("$retainKeys must be a list of strings", path: path)
+                    throw StrategicMergePatchError("$retainKeys must be a list of strings", path: path())
                 }
                 lists.retainKeys = keys
             } else if key.hasPrefix(setElementOrderPrefix) {
-                guard let order = value.arrayValue else { throw StrategicMergePatchError("\(key) must be a list", path: path) }
+                guard let order = value.arrayValue else { throw StrategicMergePatchError("\(key) must be a list", path: path()) }
                 lists.order[String(key.dropFirst(setElementOrderPrefix.count))] = order
             } else if key.hasPrefix(deleteFromPrimitiveListPrefix) {
-                guard let values = value.arrayValue else { throw StrategicMergePatchError("\(key) must be a list", path: path) }
+                guard let values = value.arrayValue else { throw StrategicMergePatchError("\(key) must be a list", path: path()) }
                 lists.deletions[String(key.dropFirst(deleteFromPrimitiveListPrefix.count))] = values
             } else {
-                throw StrategicMergePatchError("unknown directive \(key)", path: path)
+                throw StrategicMergePatchError("unknown directive \(key)", path: path())
             }
         }
         patch.removeAll { $0.hasPrefix("$") }
@@ -85,7 +88,7 @@ public enum StrategicMergePatch {
 
     /// Merges `patch` into `original`; nil means the map is deleted (`$patch: delete`).
     private static func mergeMap(
-        _ original: JSONObject, _ patch: JSONObject, _ schema: PatchSchema, path: String
+        _ original: JSONObject, _ patch: JSONObject, _ schema: PatchSchema, path: Path
     ) throws(StrategicMergePatchError) -> JSONObject? {
         var patch = patch
         let (directive, lists) = try extractDirectives(&patch, path: path)
@@ -99,7 +102,7 @@ public enum StrategicMergePatch {
             if case .array(let elements)? = result[name] { result[name] = .array(elements.filter { !values.contains($0) }) }
         }
         for (key, patchValue) in patch {
-            let fieldPath = path + "/" + JSONPointer.escape(key)
+            func fieldPath() -> String { path() + "/" + JSONPointer.escape(key) }
             let fieldSchema = schema.fields[key] ?? .none
             try result.update(key) { (current: inout JSONValue?) throws(StrategicMergePatchError) in
                 switch (current, patchValue) {
@@ -129,7 +132,7 @@ public enum StrategicMergePatch {
     }
 
     private static func mergeList(
-        _ original: [JSONValue], _ patch: [JSONValue], _ schema: PatchSchema, order: [JSONValue]?, path: String
+        _ original: [JSONValue], _ patch: [JSONValue], _ schema: PatchSchema, order: [JSONValue]?, path: Path
     ) throws(StrategicMergePatchError) -> [JSONValue] {
         var result: [JSONValue]
         switch schema.list {
@@ -143,7 +146,7 @@ public enum StrategicMergePatch {
             var additions: [(index: Int, object: JSONObject)] = []
             for (index, element) in patch.enumerated() {
                 guard case .object(var object) = element else {
-                    throw StrategicMergePatchError("list elements must be objects (merge key \"\(key)\")", path: "\(path)/\(index)")
+                    throw StrategicMergePatchError("list elements must be objects (merge key \"\(key)\")", path: "\(path())/\(index)")
                 }
                 guard let marker = object[patchDirective] else {
                     additions.append((index, object))
@@ -157,21 +160,21 @@ public enum StrategicMergePatch {
                     return order.map { ordered(replaced, by: $0, schema: schema, original: []) } ?? replaced
                 case "delete":
                     guard let id = object[key] else {
-                        throw StrategicMergePatchError("$patch: delete element lacks merge key \"\(key)\"", path: "\(path)/\(index)")
+                        throw StrategicMergePatchError("$patch: delete element lacks merge key \"\(key)\"", path: "\(path())/\(index)")
                     }
                     result.removeAll { $0[key] == id }
                 case "merge":
                     object[patchDirective] = nil
                     additions.append((index, object))
                 default:
-                    throw StrategicMergePatchError("unknown $patch value \(marker.text)", path: "\(path)/\(index)")
+                    throw StrategicMergePatchError("unknown $patch value \(marker.text)", path: "\(path())/\(index)")
                 }
             }
             for (index, object) in additions {
                 guard let id = object[key] else {
-                    throw StrategicMergePatchError("element does not contain the merge key \"\(key)\"", path: "\(path)/\(index)")
+                    throw StrategicMergePatchError("element does not contain the merge key \"\(key)\"", path: "\(path())/\(index)")
                 }
-                let elementPath = "\(path)/\(index)"
+                func elementPath() -> String { "\(path())/\(index)" }
                 if let position = result.firstIndex(where: { $0[key] == id }), case .object(let existing) = result[position] {
                     if let merged = try mergeMap(existing, object, schema, path: elementPath) {
                         result[position] = .object(merged)
@@ -214,7 +217,7 @@ public enum StrategicMergePatch {
 
     /// A value the patch adds where nothing was: its directives applied to emptiness and removed;
     /// nil when it deletes itself.
-    private static func fresh(_ value: JSONValue, _ schema: PatchSchema, path: String) throws(StrategicMergePatchError) -> JSONValue? {
+    private static func fresh(_ value: JSONValue, _ schema: PatchSchema, path: Path) throws(StrategicMergePatchError) -> JSONValue? {
         switch value {
         case .object(var object):
             let (directive, lists) = try extractDirectives(&object, path: path)
@@ -228,12 +231,12 @@ public enum StrategicMergePatch {
     }
 
     private static func fresh(
-        _ object: JSONObject, _ schema: PatchSchema, path: String, lists: ListDirectives
+        _ object: JSONObject, _ schema: PatchSchema, path: Path, lists: ListDirectives
     ) throws(StrategicMergePatchError) -> JSONObject {
         var result: [(key: String, value: JSONValue)] = []
         for (key, value) in object where lists.retainKeys?.contains(key) ?? true {
             let fieldSchema = schema.fields[key] ?? .none
-            guard var cleaned = try fresh(value, fieldSchema, path: path + "/" + JSONPointer.escape(key)) else { continue }
+            guard var cleaned = try fresh(value, fieldSchema, path: { path() + "/" + JSONPointer.escape(key) }) else { continue }
             if case .array(let elements) = cleaned, let order = lists.order[key] {
                 cleaned = .array(ordered(elements, by: order, schema: fieldSchema, original: []))
             }
@@ -243,16 +246,16 @@ public enum StrategicMergePatch {
     }
 
     /// A list the patch sets whole: `$patch` marker elements dropped, directives inside removed.
-    private static func freshList(_ elements: [JSONValue], _ schema: PatchSchema, path: String) throws(StrategicMergePatchError) -> [JSONValue] {
+    private static func freshList(_ elements: [JSONValue], _ schema: PatchSchema, path: Path) throws(StrategicMergePatchError) -> [JSONValue] {
         var result: [JSONValue] = []
         for (index, element) in elements.enumerated() {
             if case .merge = schema.list, let marker = element[patchDirective] {
                 guard marker == "replace" || marker == "delete" || marker == "merge" else {
-                    throw StrategicMergePatchError("unknown $patch value \(marker.text)", path: "\(path)/\(index)")
+                    throw StrategicMergePatchError("unknown $patch value \(marker.text)", path: "\(path())/\(index)")
                 }
                 if marker != "merge" { continue }
             }
-            if let cleaned = try fresh(element, schema, path: "\(path)/\(index)") { result.append(cleaned) }
+            if let cleaned = try fresh(element, schema, path: { "\(path())/\(index)" }) { result.append(cleaned) }
         }
         return result
     }
