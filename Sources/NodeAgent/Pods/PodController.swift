@@ -35,6 +35,9 @@ final class PodController {
     private var addresses: [String: PodAddresses]
     let sharing = PodSharing()
     var states: [String: PodState] = [:]
+    /// Pods the provider is being asked to create or update: its notices about them until then are
+    /// answered by the read of its pod that follows, and queue no reconcile of their own.
+    var changing: Set<String> = []
     /// Pods by the phase last written, kept up to date as writes happen: counting `states` each time
     /// would cost a pass over every pod.
     private(set) var writtenPhases: [String: Int] = [:]
@@ -94,7 +97,12 @@ final class PodController {
         queue.stop()
     }
 
-    func enqueue(namespace: String, name: String) { queue.add(Store<Pod>.key(namespace: namespace, name: name)) }
+    /// A provider's notice.
+    func enqueue(namespace: String, name: String) {
+        let key = Store<Pod>.key(namespace: namespace, name: name)
+        guard !changing.contains(key) else { return }
+        queue.add(key)
+    }
 
     /// The echo of the agent's own status write is not reconciled: that version is the one before it
     /// (whose own event was reconciled) plus the status the agent wrote. The informer now has the

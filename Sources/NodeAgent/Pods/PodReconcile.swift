@@ -46,19 +46,34 @@ extension PodController {
                 events.pod(pod, node: node, reason: "FailedCreatePodSandBox", message: "no IP address left in the node's pod CIDR", warning: true)
                 return .retry
             }
-            do {
-                try await provider.createPod(pod, on: node)
-            } catch {
-                events.pod(pod, node: node, reason: "FailedCreate", message: "\(error)", warning: true)
-                throw error
+            running = try await change(key) {
+                do {
+                    try await provider.createPod(pod, on: node)
+                } catch {
+                    events.pod(pod, node: node, reason: "FailedCreate", message: "\(error)", warning: true)
+                    throw error
+                }
             }
-            running = try await provider.pod(namespace: namespace, name: name)
         } else if running?.spec != pod.spec {
-            try await provider.updatePod(pod, on: node)
-            running = try await provider.pod(namespace: namespace, name: name)
+            running = try await change(key) { try await provider.updatePod(pod, on: node) }
         }
         if let running { try await writeStatus(pod, reported: running, key: key, node: node) }
         return .done
+    }
+
+    /// Asks the provider for a change, then reads its pod. What the provider notices meanwhile (a mock
+    /// pod runs as it is created) is in that read: the notices queue no second reconcile.
+    private func change(_ key: String, _ request: () async throws -> Void) async throws -> Pod? {
+        let (namespace, name) = Self.split(key)
+        changing.insert(key)
+        do {
+            try await request()
+        } catch {
+            changing.remove(key)
+            throw error
+        }
+        changing.remove(key)
+        return try await provider.pod(namespace: namespace, name: name)
     }
 
     /// Graceful deletion: the provider stops the pod, then the object goes (grace 0, UID precondition)
