@@ -83,7 +83,7 @@ extension PodController {
         if try await provider.pod(namespace: namespace, name: name) != nil {
             if states[key]?.deleteRequested != true {
                 for container in pod.spec?.containers ?? [] {
-                    events.pod(pod, node: node, container: container.name, reason: "Killing", message: "Stopping container \(container.name ?? "")")
+                    events.pod(pod, node: node, container: container.name, reason: "Killing", message: .stoppingContainer(container.name ?? ""))
                 }
                 try await provider.deletePod(pod, on: node)
                 states[key]?.deleteRequested = true
@@ -194,9 +194,9 @@ extension PodController {
             guard earlier?.containerID != status.containerID || (earlier?.state?.running == nil && earlier?.state?.terminated == nil)
             else { continue }
             let container = status.name ?? ""
-            events.pod(pod, node: node, container: container, reason: "Pulled", message: "Container image \"\(status.image ?? "")\" already present on machine")
-            events.pod(pod, node: node, container: container, reason: "Created", message: "Created container \(container)")
-            events.pod(pod, node: node, container: container, reason: "Started", message: "Started container \(container)")
+            events.pod(pod, node: node, container: container, reason: "Pulled", message: .imagePresent(image: status.image ?? ""))
+            events.pod(pod, node: node, container: container, reason: "Created", message: .createdContainer(container))
+            events.pod(pod, node: node, container: container, reason: "Started", message: .startedContainer(container))
         }
     }
 
