@@ -85,8 +85,8 @@ final class EventRecorder {
     }
 
     /// A queued event: the strings it takes from its pod are shared with it, not copied, and its
-    /// message is built when it is sent. A backlog of events then allocates nothing per event: at
-    /// 100,000 pods, queued `Event` values had left 2 KiB a pod of scattered heap behind them.
+    /// message is built when it is sent. A backlog of events then allocates nothing per event: queued
+    /// `Event` values had left 2 KiB a pod of scattered heap behind them (100 nodes, 20,000 pods).
     private struct Pending {
         var isPod: Bool
         var node: String
