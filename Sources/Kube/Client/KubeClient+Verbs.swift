@@ -135,8 +135,17 @@ extension KubeClient {
         _ resource: APIResource, name: String, namespace: String? = nil, patch: JSONValue, type: PatchType,
         subresource: String? = nil
     ) async throws(KubeError) -> JSONValue {
+        try parse(try await patchAnswer(resource, name: name, namespace: namespace, patch: patch, type: type, subresource: subresource))
+    }
+
+    /// `patch`, answering with the server's bytes unparsed: for callers that read a field or two of
+    /// them (`JSONScanner`), as parsing a whole Node or Pod costs more than the rest of the write.
+    public func patchAnswer(
+        _ resource: APIResource, name: String, namespace: String? = nil, patch: JSONValue, type: PatchType,
+        subresource: String? = nil
+    ) async throws(KubeError) -> [UInt8] {
         let path = try path(resource, namespace, name, subresource)
-        return try parse(try await send(.patch, path: path, body: patch.serialized(), contentType: type.rawValue).body)
+        return try await send(.patch, path: path, body: patch.serialized(), contentType: type.rawValue).body
     }
 
     @discardableResult

@@ -144,13 +144,11 @@ final class VirtualNode {
         let unchanged = serverConditions != nil && lastReported == template.reported
         let patch = unchanged ? template.heartbeatPatch(at: .now()) : try template.statusPatch(previous: previous, at: .now())
         // Only the fields read here are parsed: the answer is mostly managedFields and images.
-        let answer = try await client.send(
-            .patch, path: Node.resource.path(name: name, subresource: "status"), body: patch.serialized(),
-            contentType: PatchType.strategic.rawValue)
-        guard let status = JSONScanner.value(at: ["status"], in: answer.body) else {
+        let answer = try await client.patchAnswer(Node.resource, name: name, patch: patch, type: .strategic, subresource: "status")
+        guard let status = JSONScanner.value(at: ["status"], in: answer) else {
             throw .decoding("the status of node \(name) came back without a status")
         }
-        podCIDR = JSONScanner.string(at: ["spec", "podCIDR"], in: answer.body)
+        podCIDR = JSONScanner.string(at: ["spec", "podCIDR"], in: answer)
         let conditions = try? JSONValueDecoder().decode([NodeCondition].self, from: status["conditions"] ?? [])
         serverConditions = conditions
         let isReady = conditions?.first { $0.type == "Ready" }?.status == "True"

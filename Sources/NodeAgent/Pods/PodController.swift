@@ -109,7 +109,7 @@ final class PodController {
     /// write, so it no longer needs keeping.
     private func updated(_ pod: Pod) {
         let key = Store<Pod>.key(of: pod)
-        if let written = states[key]?.writtenVersion, let version = pod.metadata.resourceVersion, version == String(written) {
+        if let written = states[key]?.writtenVersion, pod.metadata.resourceVersion.flatMap({ Int($0) }) == written {
             states[key]?.written = nil
             return
         }

@@ -163,12 +163,11 @@ extension PodController {
     /// is gone. Only the version is read from the answer: parsing the whole pod cost more than the
     /// rest of the write.
     private func patchStatus(_ pod: Pod, _ status: JSONValue) async throws(KubeError) -> Int?? {
-        let patch: JSONValue = ["status": status]
         do {
-            let answer = try await client.send(
-                .patch, path: Pod.resource.path(namespace: pod.metadata.namespace, name: pod.metadata.name ?? "", subresource: "status"),
-                body: patch.serialized(), contentType: PatchType.strategic.rawValue)
-            return .some(JSONScanner.string(at: ["metadata", "resourceVersion"], in: answer.body).flatMap { Int($0) })
+            let answer = try await client.patchAnswer(
+                Pod.resource, name: pod.metadata.name ?? "", namespace: pod.metadata.namespace, patch: ["status": status],
+                type: .strategic, subresource: "status")
+            return .some(JSONScanner.string(at: ["metadata", "resourceVersion"], in: answer).flatMap { Int($0) })
         } catch where error.isNotFound {
             return nil
         }
