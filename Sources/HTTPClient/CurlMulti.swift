@@ -20,13 +20,12 @@ final class CurlMulti {
     /// them through `closing(_:)`, while others (its resolver's socketpair) it closes without a word.
     private var connectionSockets: Set<curl_socket_t> = []
     private var transfers: [UnsafeMutableRawPointer: Transfer] = [:]
-    /// Finished easy handles, reset and kept for the next requests: curl_easy_init allocates a lot.
-    private var idleEasyHandles: [UnsafeMutableRawPointer] = []
-    private static let maxIdleEasyHandles = 128
     private var isClosed = false
-    /// Most recently made last; a client talks to one server, or a few.
-    private var routes: [Route] = []
+    /// Most recently made last; a client talks to one server, or a few. Each keeps the handles of its
+    /// finished transfers, still set up for it, for the next requests: curl_easy_init allocates a lot.
+    private var routes: [(route: Route, idle: [EasyHandle])] = []
     private static let maxRoutes = 8
+    private static let maxIdleHandlesPerRoute = 128
     /// Transfers beyond `admitted` wait here, in order, instead of in curl: curl walks its own list of
     /// waiting transfers each time one is removed, and with tens of thousands waiting (pod events) that
     /// walk took 15 % of the loop.
@@ -64,15 +63,31 @@ final class CurlMulti {
 
     var activeTransfers: Int { transfers.count + waiting.count - waitingHead }
 
-    /// The route for `url`'s scheme and authority, worked out on first use.
-    func route(for url: String, serverName: String?, proxy: ProxySetting) -> Route? {
-        if let route = routes.first(where: { $0.serves(url) }) { return route }
-        guard let route = Route(url: url, serverName: serverName, proxy: proxy) else { return nil }
-        // A transfer holds its route: one dropped here lives on until its transfers end.
-        if routes.count == Self.maxRoutes { routes.removeFirst() }
-        routes.append(route)
-        return route
+    /// A handle for `request`: an idle one of its route, or a new one. The route (scheme and
+    /// authority) is worked out on its first request.
+    func makeHandle(for request: HTTPClientRequest, configuration: HTTPClientConfiguration) throws(HTTPClientError) -> EasyHandle {
+        if let index = routes.firstIndex(where: { $0.route.serves(request.url) }) {
+            if let handle = routes[index].idle.popLast() { return handle }
+            return try EasyHandle(route: routes[index].route, configuration: configuration, multi: self, for: request)
+        }
+        let route = Route(url: request.url, serverName: configuration.tls.serverName, proxy: configuration.proxy)
+        if let route {
+            // Its idle handles go with a dropped route; handles in use keep it until their transfers end.
+            if routes.count == Self.maxRoutes { routes.removeFirst() }
+            routes.append((route, []))
+        }
+        return try EasyHandle(route: route, configuration: configuration, multi: self, for: request)
     }
+
+    /// Takes back the handle of a transfer that succeeded (and was removed from the multi).
+    func recycle(_ handle: EasyHandle) {
+        guard !isClosed, let route = handle.route, let index = routes.firstIndex(where: { $0.route === route }),
+              routes[index].idle.count < Self.maxIdleHandlesPerRoute
+        else { return }
+        routes[index].idle.append(handle)
+    }
+
+    var idleHandles: Int { routes.reduce(0) { $0 + $1.idle.count } }
 
     var watchedSockets: Int { polls.values.count { $0.isWatching } }
 
@@ -97,21 +112,6 @@ final class CurlMulti {
     private func closing(_ socket: curl_socket_t) {
         connectionSockets.remove(socket)
         polls.removeValue(forKey: socket)?.close()
-    }
-
-    /// A fresh easy handle: a recycled one if there is one.
-    func makeEasyHandle() -> UnsafeMutableRawPointer? {
-        idleEasyHandles.popLast() ?? curl_easy_init()
-    }
-
-    /// Takes back the handle of a finished transfer (already removed from the multi).
-    func recycle(_ easy: UnsafeMutableRawPointer) {
-        guard !isClosed, idleEasyHandles.count < Self.maxIdleEasyHandles else {
-            curl_easy_cleanup(easy)
-            return
-        }
-        curl_easy_reset(easy)
-        idleEasyHandles.append(easy)
     }
 
     func add(_ transfer: Transfer) {
@@ -180,8 +180,7 @@ final class CurlMulti {
         waiting = []
         waitingHead = 0
         curl_multi_cleanup(multi)
-        for easy in idleEasyHandles { curl_easy_cleanup(easy) }
-        idleEasyHandles = []
+        routes = []
         for poll in polls.values { poll.close() }
         polls = [:]
         if let timer { LoopHandles.close(cuv_handle(timer)) }

@@ -30,6 +30,9 @@ public final class HTTPClient {
     /// Sockets polled now, those of idle kept-alive connections included.
     var watchedSockets: Int { multi?.watchedSockets ?? 0 }
 
+    /// Handles kept set up for their routes between requests.
+    var idleHandles: Int { multi?.idleHandles ?? 0 }
+
     /// Sends `request` and returns the whole response, whatever its status (see `requireSuccess`).
     public func execute(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
         let transfer = try Transfer(request: request, configuration: configuration, streaming: false, multi: activeMulti)

@@ -6,13 +6,10 @@ import Loop
 /// a buffered caller (`onComplete`) or a streamed one (`onHead`, then `nextChunk`).
 @LoopActor
 final class Transfer {
-    let easy: UnsafeMutableRawPointer
+    let handle: EasyHandle
     let request: HTTPClientRequest
     private let streamBufferLimit: Int
     private var headerList: UnsafeMutablePointer<curl_slist>?
-    /// Kept for the transfer's life: curl reads its CONNECT_TO list while connecting.
-    private var route: Route?
-    private let errorBuffer: UnsafeMutablePointer<CChar>
     weak var multi: CurlMulti?
 
     private var status: HTTPStatus?
@@ -27,133 +24,44 @@ final class Transfer {
     private var paused = false
     private var outcome: Result<Void, HTTPClientError>?
 
+    var easy: UnsafeMutableRawPointer { handle.easy }
+
     init(
         request: HTTPClientRequest, configuration: HTTPClientConfiguration, streaming: Bool, multi: CurlMulti
     ) throws(HTTPClientError) {
-        guard let easy = multi.makeEasyHandle() else {
-            throw HTTPClientError(.invalidRequest, "\(request.method) \(request.url): curl_easy_init failed")
-        }
-        self.easy = easy
+        handle = try multi.makeHandle(for: request, configuration: configuration)
         self.multi = multi
         self.request = request
         streamBufferLimit = configuration.streamBufferLimit
-        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
-        errorBuffer.initialize(to: 0)
-        do {
-            try configure(configuration, streaming: streaming, multi: multi)
+        headerList = Self.headerList(request, configuration)
+        do throws(CurlOptionError) {
+            let timeout = request.timeout ?? (streaming ? nil : configuration.timeout)
+            try handle.prepare(request, timeout: timeout, headers: headerList, me: Unmanaged.passUnretained(self).toOpaque())
         } catch {
-            release()
-            throw error
+            release(reusable: false)
+            throw HTTPClientError(code: error.code, detail: "", request: request)
         }
     }
 
     // MARK: setup
 
-    private func configure(_ configuration: HTTPClientConfiguration, streaming: Bool, multi: CurlMulti) throws(HTTPClientError) {
-        let me = Unmanaged.passUnretained(self).toOpaque()
-        try configureRoute(multi.route(for: request.url, serverName: configuration.tls.serverName, proxy: configuration.proxy), configuration)
-        ccurl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
-        ccurl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
-        ccurl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
-        ccurl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
-        ccurl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, me)
-        ccurl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, me)
-        ccurl_easy_setopt_data_cb(easy, CURLOPT_WRITEFUNCTION) { data, size, count, me in
-            LoopActor.assumeIsolated { Transfer.from(me).received(data!, size * count) }
-        }
-        ccurl_easy_setopt_data_cb(easy, CURLOPT_HEADERFUNCTION) { data, size, count, me in
-            LoopActor.assumeIsolated {
-                Transfer.from(me).headerLine(UnsafeRawBufferPointer(start: data, count: size * count))
-            }
-            return size * count
-        }
-        ccurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(configuration.connectTimeout.millisecondsRoundedUp))
-        if let timeout = request.timeout ?? (streaming ? nil : configuration.timeout) {
-            ccurl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(timeout.millisecondsRoundedUp))
-        }
-        try set(CURLOPT_USERAGENT, configuration.userAgent)
-        try configureMethodAndBody()
-        try configureTLS(configuration.tls)
-        multi.manageSockets(of: easy)
-
+    private static func headerList(_ request: HTTPClientRequest, _ configuration: HTTPClientConfiguration) -> UnsafeMutablePointer<curl_slist>? {
         var headers = request.headers
         if let token = configuration.bearerToken, !headers.contains("Authorization") {
             headers.add("Authorization", "Bearer \(token)")
         }
         // curl would otherwise add `Expect: 100-continue` to large bodies and a form Content-Type.
         if !headers.contains("Expect") { headers.add("Expect", "") }
-        if request.body != nil, !headers.contains("Content-Type") { headers.add("Content-Type", "") }
+        if request.body != nil || request.method == .post, !headers.contains("Content-Type") { headers.add("Content-Type", "") }
+        var list: UnsafeMutablePointer<curl_slist>?
         for (name, value) in headers {
             // "Name:" with nothing after removes a header curl adds by default.
-            headerList = curl_slist_append(headerList, value.isEmpty ? "\(name):" : "\(name): \(value)")
+            list = curl_slist_append(list, value.isEmpty ? "\(name):" : "\(name): \(value)")
         }
-        if let headerList { ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList) }
+        return list
     }
 
-    /// With a TLS server name, the URL names that host (so curl sends it as SNI and verifies the
-    /// certificate against it) and CONNECT_TO sends the connection to the real one. A URL that is
-    /// not `http(s)://host…` has no route: curl gets it as it is, and says what is wrong with it.
-    private func configureRoute(_ route: Route?, _ configuration: HTTPClientConfiguration) throws(HTTPClientError) {
-        self.route = route
-        try set(CURLOPT_URL, route?.sentURL(request.url) ?? request.url)
-        if let connectTo = route?.connectTo { try check(ccurl_easy_setopt_slist(easy, CURLOPT_CONNECT_TO, connectTo)) }
-        let (proxy, noProxy) = route.map { ($0.proxy, $0.noProxy) } ?? Route.proxyOptions(configuration.proxy, loopback: false)
-        if let proxy { try set(CURLOPT_PROXY, proxy) }
-        if let noProxy { try set(CURLOPT_NOPROXY, noProxy) }
-    }
-
-    private func configureMethodAndBody() throws(HTTPClientError) {
-        switch request.method {
-        case .get where request.body == nil: ccurl_easy_setopt_long(easy, CURLOPT_HTTPGET, 1)
-        case .head: ccurl_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
-        case .post: break
-        default: try set(CURLOPT_CUSTOMREQUEST, request.method.rawValue)
-        }
-        if let body = request.body {
-            ccurl_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
-            body.withUnsafeBytes { bytes in
-                // COPYPOSTFIELDS copies, so the body's storage need not outlive this call.
-                let pointer = bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
-                ccurl_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, pointer ?? UnsafeMutableRawPointer(errorBuffer))
-            }
-        } else if request.method == .post {
-            ccurl_easy_setopt_long(easy, CURLOPT_POST, 1)
-            ccurl_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, 0)
-        }
-    }
-
-    private func configureTLS(_ tls: ClientTLSConfiguration) throws(HTTPClientError) {
-        // Each connection keeps its TLS buffers between requests (see the shim).
-        try check(ccurl_easy_keep_tls_buffers(easy))
-        if tls.insecureSkipVerify {
-            ccurl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0)
-            ccurl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0)
-        }
-        try set(tls.certificateAuthority, file: CURLOPT_CAINFO, blob: CURLOPT_CAINFO_BLOB)
-        try set(tls.clientCertificate, file: CURLOPT_SSLCERT, blob: CURLOPT_SSLCERT_BLOB)
-        try set(tls.clientKey, file: CURLOPT_SSLKEY, blob: CURLOPT_SSLKEY_BLOB)
-    }
-
-    private func set(_ source: PEMSource?, file: CURLoption, blob: CURLoption) throws(HTTPClientError) {
-        switch source {
-        case nil: return
-        case .file(let path): try set(file, path)
-        case .pem(let text):
-            var bytes = Array(text.utf8)
-            let code = bytes.withUnsafeMutableBytes { ccurl_easy_setopt_blob(easy, blob, $0.baseAddress, $0.count) }
-            try check(code)
-        }
-    }
-
-    private func set(_ option: CURLoption, _ value: String) throws(HTTPClientError) {
-        try check(ccurl_easy_setopt_string(easy, option, value))
-    }
-
-    private func check(_ code: CURLcode) throws(HTTPClientError) {
-        guard code == CURLE_OK else { throw HTTPClientError(code: code, detail: "", request: request) }
-    }
-
-    private static func from(_ pointer: UnsafeMutableRawPointer?) -> Transfer {
+    static func from(_ pointer: UnsafeMutableRawPointer?) -> Transfer {
         Unmanaged<Transfer>.fromOpaque(pointer!).takeUnretainedValue()
     }
 
@@ -161,7 +69,7 @@ final class Transfer {
 
     /// Parses one header line as curl hands it over (CRLF included), on raw bytes: this runs for every
     /// header of every response.
-    private func headerLine(_ raw: UnsafeRawBufferPointer) {
+    func headerLine(_ raw: UnsafeRawBufferPointer) {
         var end = raw.count
         while end > 0, raw[end - 1] == UInt8(ascii: "\r") || raw[end - 1] == UInt8(ascii: "\n") { end -= 1 }
         let line = UnsafeRawBufferPointer(rebasing: raw[..<end])
@@ -195,7 +103,7 @@ final class Transfer {
         return HTTPStatus(code, reason)
     }
 
-    private func received(_ data: UnsafeMutablePointer<CChar>, _ count: Int) -> Int {
+    func received(_ data: UnsafeMutablePointer<CChar>, _ count: Int) -> Int {
         let bytes = UnsafeRawBufferPointer(start: data, count: count)
         if onComplete != nil {
             body.append(contentsOf: bytes)
@@ -227,7 +135,7 @@ final class Transfer {
 
     func complete(code: CURLcode) {
         guard code == CURLE_OK else {
-            let detail = String(cString: errorBuffer)
+            let detail = String(cString: handle.errorBuffer)
             finish(.failure(HTTPClientError(code: code, detail: detail, request: request)))
             return
         }
@@ -254,29 +162,32 @@ final class Transfer {
     func finish(_ result: Result<Void, HTTPClientError>) {
         guard outcome == nil else { return }
         outcome = result
+        let succeeded: Bool
         switch result {
         case .success:
             onComplete?.resume(returning: HTTPClientResponse(status: status!, headers: headers, body: body))
             deliverHead()
             waiter?.resume(returning: nil)
+            succeeded = true
         case .failure(let error):
             onComplete?.resume(throwing: error)
             onHead?.resume(throwing: error)
             waiter?.resume(throwing: error)
+            succeeded = false
         }
         onComplete = nil
         onHead = nil
         waiter = nil
         body = []
-        release()
+        release(reusable: succeeded)
     }
 
-    private func release() {
-        if let multi { multi.recycle(easy) } else { curl_easy_cleanup(easy) }
+    /// A handle that ended in a failure or a cancellation is not used again: curl may hold state of
+    /// the aborted request in it. Dropped, it is cleaned up with the last transfer holding it.
+    private func release(reusable: Bool) {
+        if reusable { multi?.recycle(handle) }
         if let headerList { curl_slist_free_all(headerList) }
         headerList = nil
-        route = nil
-        errorBuffer.deallocate()
     }
 
     func cancel() {
