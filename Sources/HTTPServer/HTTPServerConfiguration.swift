@@ -43,7 +43,7 @@ public struct HTTPServerConfiguration: Sendable {
     public var writeHighWaterMark = 1 << 20
     public var backlog: Int32 = 511
     /// Drives the timeouts and the stop grace period; tests inject a `ManualClock`.
-    public var clock: any LoopClock = UVClock()
+    public var clock: any LoopClock = UVClock.shared
 
     public init(host: String = "127.0.0.1", port: Int = 0, tls: TLSConfiguration? = nil) {
         self.host = host

@@ -136,6 +136,42 @@ private final class Sequence: Sendable {
         #expect(clock.pendingCount == 0)
     }
 
+    /// The real clock keeps its callbacks in buckets under one uv timer: they fire in deadline order,
+    /// those due together in the order they were scheduled, and a cancelled one never fires, even when
+    /// an earlier callback of its own bucket cancels it.
+    @Test func uvClockFiresInDeadlineOrderAndSkipsCancelled() async {
+        let clock = UVClock()
+        let log = Log()
+        clock.schedule(after: .milliseconds(30)) { log.add("c") }
+        clock.schedule(after: .zero) { log.add("a") }
+        let cancelled = clock.schedule(after: .milliseconds(10)) { log.add("x") }
+        var later: (any TimerHandle)?
+        clock.schedule(after: .milliseconds(10)) {
+            log.add("b1")
+            later?.cancel()
+        }
+        later = clock.schedule(after: .milliseconds(10)) { log.add("y") }
+        clock.schedule(after: .milliseconds(10)) {
+            log.add("b2")
+            clock.schedule(after: .zero) { log.add("b3") }
+        }
+        cancelled.cancel()
+        #expect(clock.pendingCount == 5)
+        #expect(await eventually { log.entries.count == 5 })
+        // b3, scheduled by b2 for now, comes after b2; before or after c depending on how late the
+        // loop ran the 10 ms bucket, as with uv timers.
+        #expect(log.entries.prefix(3) == ["a", "b1", "b2"])
+        #expect(log.entries.sorted() == ["a", "b1", "b2", "b3", "c"])
+        #expect(clock.pendingCount == 0)
+
+        // Idle, then busy again.
+        let all = clock.schedule(after: .seconds(60)) { log.add("never") }
+        all.cancel()
+        #expect(clock.pendingCount == 0)
+        clock.schedule(after: .milliseconds(1)) { log.add("again") }
+        #expect(await eventually { log.entries.last == "again" })
+    }
+
     @Test func jitterNeverShortensTheInterval() {
         let jitter = Jitter(factor: 0.5)
         for _ in 0..<1000 {

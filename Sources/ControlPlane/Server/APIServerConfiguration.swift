@@ -25,7 +25,7 @@ public struct APIServerConfiguration: Sendable {
     /// silent before it is marked Unknown and tainted unreachable (kube-controller-manager: 5 s, 40 s).
     public var nodeMonitorPeriod: Duration = .seconds(5)
     public var nodeMonitorGracePeriod: Duration = .seconds(40)
-    public var clock: any LoopClock = UVClock()
+    public var clock: any LoopClock = UVClock.shared
     /// Wall time for timestamps.
     public var now: @Sendable () -> Time = { Time.now() }
 
