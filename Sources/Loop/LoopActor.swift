@@ -15,6 +15,8 @@ public actor LoopActor {
 
     /// Runs `operation` as `@LoopActor` code when the caller is known, at run time, to be on the loop
     /// thread — as libuv callbacks are. Traps otherwise.
+    /// Inlinable, so the closure is not boxed on the heap for every libuv and curl callback.
+    @inlinable
     public static func assumeIsolated<T>(
         _ operation: @LoopActor () throws -> T, file: StaticString = #fileID, line: UInt = #line
     ) rethrows -> T {
