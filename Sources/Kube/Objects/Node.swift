@@ -86,6 +86,37 @@ public struct NodeCondition: Codable, Sendable, Equatable {
     }
 }
 
+extension NodeCondition {
+    /// Reads a condition from parsed JSON, nil where Codable would throw. A node agent reads the
+    /// conditions of every status answer (167 a second for 10,000 nodes); through Codable that was
+    /// 2.5 % of the heartbeat's CPU.
+    public init?(json: JSONValue) {
+        guard case .object = json,
+              let type = Self.text(json["type"]), let status = Self.text(json["status"]),
+              let heartbeat = Self.time(json["lastHeartbeatTime"]), let transition = Self.time(json["lastTransitionTime"]),
+              let reason = Self.text(json["reason"]), let message = Self.text(json["message"])
+        else { return nil }
+        self.init(
+            type: type, status: status, lastHeartbeatTime: heartbeat, lastTransitionTime: transition, reason: reason,
+            message: message)
+    }
+
+    /// `.some(nil)` for a member that is missing or null; nil for one that is not a string.
+    private static func text(_ value: JSONValue?) -> String?? {
+        switch value {
+        case nil, .null?: .some(nil)
+        case .string(let text)?: .some(text)
+        default: nil
+        }
+    }
+
+    private static func time(_ value: JSONValue?) -> Time?? {
+        guard let text = text(value) else { return nil }
+        guard let text else { return .some(nil) }
+        return Time(rfc3339: text).map { .some($0) }
+    }
+}
+
 /// `v1.NodeAddress`: `InternalIP`, `ExternalIP`, `Hostname`, `InternalDNS`, `ExternalDNS`.
 public struct NodeAddress: Codable, Sendable, Equatable {
     public var type: String?

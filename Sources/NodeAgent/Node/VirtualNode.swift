@@ -145,11 +145,13 @@ final class VirtualNode {
         let patch = unchanged ? template.heartbeatPatch(at: .now()) : try template.statusPatch(previous: previous, at: .now())
         // Only the fields read here are parsed: the answer is mostly managedFields and images.
         let answer = try await client.patchAnswer(Node.resource, name: name, patch: patch, type: .strategic, subresource: "status")
-        guard let status = JSONScanner.value(at: ["status"], in: answer) else {
+        // The conditions alone are parsed: the rest of the status (images, addresses) is not read.
+        let listed = JSONScanner.value(at: ["status", "conditions"], in: answer)
+        if listed == nil, JSONScanner.value(at: ["status"], in: answer) == nil {
             throw .decoding("the status of node \(name) came back without a status")
         }
         podCIDR = JSONScanner.string(at: ["spec", "podCIDR"], in: answer)
-        let conditions = try? JSONValueDecoder().decode([NodeCondition].self, from: status["conditions"] ?? [])
+        let conditions = Self.conditions(listed ?? [])
         serverConditions = conditions
         let isReady = conditions?.first { $0.type == "Ready" }?.status == "True"
         if isReady != ready { metrics.nodesReady.add(isReady ? 1 : -1) }
@@ -163,6 +165,18 @@ final class VirtualNode {
         }
         statusWrites += 1
         metrics.statusUpdates.inc(["success"])
+    }
+
+    /// Nil when the list or one of its conditions is malformed.
+    private static func conditions(_ list: JSONValue) -> [NodeCondition]? {
+        guard case .array(let items) = list else { return nil }
+        var conditions: [NodeCondition] = []
+        conditions.reserveCapacity(items.count)
+        for item in items {
+            guard let condition = NodeCondition(json: item) else { return nil }
+            conditions.append(condition)
+        }
+        return conditions
     }
 
     func stop() {
