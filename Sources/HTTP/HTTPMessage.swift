@@ -90,6 +90,8 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     public mutating func add(_ name: String, _ value: String) { fields.append((name, value)) }
 
+    public mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(count) }
+
     /// Replaces every value of `name` with `value`.
     public mutating func set(_ name: String, _ value: String) {
         remove(name)

@@ -26,6 +26,9 @@ final class CurlMulti {
     private var routes: [(route: Route, idle: [EasyHandle])] = []
     private static let maxRoutes = 8
     private static let maxIdleHandlesPerRoute = 128
+    /// The header lists of recent requests, most recent last.
+    private var headerLists: [HeaderList] = []
+    private static let maxHeaderLists = 8
     /// Transfers beyond `admitted` wait here, in order, instead of in curl: curl walks its own list of
     /// waiting transfers each time one is removed, and with tens of thousands waiting (pod events) that
     /// walk took 15 % of the loop.
@@ -77,6 +80,15 @@ final class CurlMulti {
             routes.append((route, []))
         }
         return try EasyHandle(route: route, configuration: configuration, multi: self, for: request)
+    }
+
+    /// The header lines for `request`: those of a recent request with the same headers, or new ones.
+    func headerList(for request: HTTPClientRequest, configuration: HTTPClientConfiguration) -> HeaderList {
+        if let kept = headerLists.last(where: { $0.serves(request) }) { return kept }
+        let list = HeaderList(request, configuration)
+        if headerLists.count == Self.maxHeaderLists { headerLists.removeFirst() }
+        headerLists.append(list)
+        return list
     }
 
     /// Takes back the handle of a transfer that succeeded (and was removed from the multi).

@@ -41,12 +41,8 @@ final class Route {
 
     /// Whether `url` starts with this route's scheme and authority (and nothing more of the authority).
     func serves(_ url: String) -> Bool {
-        var rest = url.utf8[...]
-        for byte in prefix.utf8 {
-            guard rest.first == byte else { return false }
-            rest = rest.dropFirst()
-        }
-        guard let next = rest.first else { return true }
+        guard url.utf8.starts(with: prefix.utf8) else { return false }
+        guard let next = url.utf8.dropFirst(prefix.utf8.count).first else { return true }
         return next == UInt8(ascii: "/") || next == UInt8(ascii: "?") || next == UInt8(ascii: "#")
     }
 

@@ -9,7 +9,8 @@ final class Transfer {
     let handle: EasyHandle
     let request: HTTPClientRequest
     private let streamBufferLimit: Int
-    private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// Read by curl while the request is sent.
+    private let headerList: HeaderList
     weak var multi: CurlMulti?
 
     private var status: HTTPStatus?
@@ -33,32 +34,13 @@ final class Transfer {
         self.multi = multi
         self.request = request
         streamBufferLimit = configuration.streamBufferLimit
-        headerList = Self.headerList(request, configuration)
+        headerList = multi.headerList(for: request, configuration: configuration)
         do throws(CurlOptionError) {
             let timeout = request.timeout ?? (streaming ? nil : configuration.timeout)
-            try handle.prepare(request, timeout: timeout, headers: headerList, me: Unmanaged.passUnretained(self).toOpaque())
+            try handle.prepare(request, timeout: timeout, headers: headerList.lines, me: Unmanaged.passUnretained(self).toOpaque())
         } catch {
-            release(reusable: false)
             throw HTTPClientError(code: error.code, detail: "", request: request)
         }
-    }
-
-    // MARK: setup
-
-    private static func headerList(_ request: HTTPClientRequest, _ configuration: HTTPClientConfiguration) -> UnsafeMutablePointer<curl_slist>? {
-        var headers = request.headers
-        if let token = configuration.bearerToken, !headers.contains("Authorization") {
-            headers.add("Authorization", "Bearer \(token)")
-        }
-        // curl would otherwise add `Expect: 100-continue` to large bodies and a form Content-Type.
-        if !headers.contains("Expect") { headers.add("Expect", "") }
-        if request.body != nil || request.method == .post, !headers.contains("Content-Type") { headers.add("Content-Type", "") }
-        var list: UnsafeMutablePointer<curl_slist>?
-        for (name, value) in headers {
-            // "Name:" with nothing after removes a header curl adds by default.
-            list = curl_slist_append(list, value.isEmpty ? "\(name):" : "\(name): \(value)")
-        }
-        return list
     }
 
     static func from(_ pointer: UnsafeMutableRawPointer?) -> Transfer {
@@ -78,6 +60,7 @@ final class Transfer {
         } else if line.starts(with: "HTTP/".utf8) {
             // A new header block (after 100 Continue or a redirect): start over.
             headers = HTTPHeaders()
+            headers.reserveCapacity(12)
             status = Self.parseStatusLine(line)
         } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
             var valueStart = colon + 1
@@ -179,15 +162,9 @@ final class Transfer {
         onHead = nil
         waiter = nil
         body = []
-        release(reusable: succeeded)
-    }
-
-    /// A handle that ended in a failure or a cancellation is not used again: curl may hold state of
-    /// the aborted request in it. Dropped, it is cleaned up with the last transfer holding it.
-    private func release(reusable: Bool) {
-        if reusable { multi?.recycle(handle) }
-        if let headerList { curl_slist_free_all(headerList) }
-        headerList = nil
+        // A handle that ended in a failure or a cancellation is not used again: curl may hold state
+        // of the aborted request in it. Dropped, it is cleaned up with the last transfer holding it.
+        if succeeded { multi?.recycle(handle) }
     }
 
     func cancel() {

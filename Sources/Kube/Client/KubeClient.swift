@@ -73,7 +73,7 @@ public final class KubeClient {
         _ method: HTTPMethod, path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
         contentType: String? = nil, timeout: Duration? = nil
     ) async throws(KubeError) -> HTTPClientResponse {
-        let idempotent = [HTTPMethod.get, .head, .put, .delete, .options].contains(method)
+        let idempotent = method == .get || method == .head || method == .put || method == .delete || method == .options
         var backoff = Backoff(initial: .milliseconds(200), cap: .seconds(7))
         var reauthorized = false
         var attempt = 0
