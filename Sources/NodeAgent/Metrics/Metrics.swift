@@ -141,11 +141,16 @@ public struct Histogram {
     init(_ family: MetricsRegistry.Family) { self.family = family }
 
     public func observe(_ value: Double, _ labelValues: [String] = []) {
-        var series = family.observations[labelValues] ?? (Array(repeating: 0, count: family.buckets.count), 0, 0)
-        if let index = family.buckets.firstIndex(where: { value <= $0 }) { series.buckets[index] += 1 }
+        let index = family.buckets.firstIndex { value <= $0 }
+        let bucketCount = family.buckets.count
+        // In place: a copy of the series taken out and put back copied its counts at every observation.
+        Self.add(value, at: index, to: &family.observations[labelValues, default: (Array(repeating: 0, count: bucketCount), 0, 0)])
+    }
+
+    private static func add(_ value: Double, at index: Int?, to series: inout (buckets: [UInt64], sum: Double, count: UInt64)) {
+        if let index { series.buckets[index] += 1 }
         series.sum += value
         series.count += 1
-        family.observations[labelValues] = series
     }
 
     public func count(_ labelValues: [String] = []) -> UInt64 { family.observations[labelValues]?.count ?? 0 }
