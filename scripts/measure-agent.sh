@@ -13,7 +13,7 @@ trap 'kill $agent $plane 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "
 plane=$!
 until [ -s "$work/kc" ]; do sleep 0.05; done
 start=$(date +%s.%N)
-"$binary" --kubeconfig "$work/kc" --nodes "$nodes" --node-ip 127.0.0.1 --kubelet-port 0 --kube-api-qps 0 >"$work/agent.log" 2>&1 &
+"$binary" --kubeconfig "$work/kc" --nodes "$nodes" --node-ip 127.0.0.1 --kubelet-port 0 --kube-api-qps 0 --pod-cidr 10.0.0.0/8 >"$work/agent.log" 2>&1 &
 agent=$!
 until grep -q 'nodes registered; running' "$work/agent.log"; do
     kill -0 $agent 2>/dev/null || { cat "$work/agent.log"; exit 1; }
