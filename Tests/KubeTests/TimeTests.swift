@@ -57,6 +57,9 @@ import Testing
         #expect(Time(seconds: -1).rfc3339 == "1969-12-31T23:59:59Z")
         #expect(Time(seconds: 253_402_300_799).rfc3339 == "9999-12-31T23:59:59Z")
         #expect(Time(rfc3339: "0001-01-01T00:00:00Z")?.seconds == -62_135_596_800)
+        #expect(Time(seconds: -62_135_596_800).rfc3339 == "0001-01-01T00:00:00Z")
+        #expect(MicroTime(seconds: 0, nanoseconds: 1_000).rfc3339 == "1970-01-01T00:00:00.000001Z")
+        #expect(MicroTime(seconds: 1_000_000_000, nanoseconds: 999_999_000).rfc3339 == "2001-09-09T01:46:40.999999Z")
         #expect(MicroTime(seconds: -1, nanoseconds: 500_000_000).rfc3339 == "1969-12-31T23:59:59.500000Z")
         // Nanoseconds are normalised, flooring negatives.
         let normalized = MicroTime(seconds: 0, nanoseconds: -1)

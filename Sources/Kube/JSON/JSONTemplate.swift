@@ -55,7 +55,7 @@ public struct JSONTemplate: Sendable {
             var output = segments[0]
             output.reserveCapacity(segments.reduce(0) { $0 + $1.count } + strings.reduce(0) { $0 + $1.utf8.count + 2 })
             for (hole, segment) in zip(order, segments.dropFirst()) {
-                output.append(contentsOf: JSONValue.string(strings[hole]).serialized())
+                JSONValue.string(strings[hole]).serialize(into: &output)
                 output.append(contentsOf: segment)
             }
             return output

