@@ -101,14 +101,12 @@ final class EasyHandle {
         ccurl_easy_setopt_pointer(easy, CURLOPT_POSTFIELDS, nil)
         ccurl_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, -1)
         ccurl_easy_setopt_long(easy, CURLOPT_HTTPGET, 1)
+        // curl sends GET, HEAD and POST itself; any other method, or a GET with a body, is named.
         switch request.method {
-        case .get where request.body == nil: try check(ccurl_easy_setopt_pointer(easy, CURLOPT_CUSTOMREQUEST, nil))
-        case .head:
-            try check(ccurl_easy_setopt_pointer(easy, CURLOPT_CUSTOMREQUEST, nil))
-            ccurl_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
-        case .post: try check(ccurl_easy_setopt_pointer(easy, CURLOPT_CUSTOMREQUEST, nil))
+        case .get where request.body == nil, .head, .post: try check(ccurl_easy_setopt_pointer(easy, CURLOPT_CUSTOMREQUEST, nil))
         default: try set(CURLOPT_CUSTOMREQUEST, request.method.rawValue)
         }
+        if request.method == .head { ccurl_easy_setopt_long(easy, CURLOPT_NOBODY, 1) }
         if let body = request.body {
             ccurl_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
             try check(body.withUnsafeBytes { bytes in
