@@ -145,18 +145,15 @@ final class Transfer {
     func finish(_ result: Result<Void, HTTPClientError>) {
         guard outcome == nil else { return }
         outcome = result
-        let succeeded: Bool
         switch result {
         case .success:
             onComplete?.resume(returning: HTTPClientResponse(status: status!, headers: headers, body: body))
             deliverHead()
             waiter?.resume(returning: nil)
-            succeeded = true
         case .failure(let error):
             onComplete?.resume(throwing: error)
             onHead?.resume(throwing: error)
             waiter?.resume(throwing: error)
-            succeeded = false
         }
         onComplete = nil
         onHead = nil
@@ -164,7 +161,7 @@ final class Transfer {
         body = []
         // A handle that ended in a failure or a cancellation is not used again: curl may hold state
         // of the aborted request in it. Dropped, it is cleaned up with the last transfer holding it.
-        if succeeded { multi?.recycle(handle) }
+        if case .success = result { multi?.recycle(handle) }
     }
 
     func cancel() {

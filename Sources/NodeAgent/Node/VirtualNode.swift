@@ -143,9 +143,9 @@ final class VirtualNode {
     private func writeStatus(_ template: NodeTemplate, previous: [NodeCondition]) async throws(KubeError) {
         let unchanged = serverConditions != nil && lastReported == template.reported
         let patch = unchanged ? template.heartbeatPatch(at: .now()) : try template.statusPatch(previous: previous, at: .now())
-        // Only the fields read here are parsed: the answer is mostly managedFields and images.
+        // Only the fields read here are parsed: the answer is mostly managedFields and images, and of
+        // the status only the conditions are read.
         let answer = try await client.patchAnswer(Node.resource, name: name, patch: patch, type: .strategic, subresource: "status")
-        // The conditions alone are parsed: the rest of the status (images, addresses) is not read.
         let listed = JSONScanner.value(at: ["status", "conditions"], in: answer)
         if listed == nil, JSONScanner.value(at: ["status"], in: answer) == nil {
             throw .decoding("the status of node \(name) came back without a status")
@@ -170,13 +170,8 @@ final class VirtualNode {
     /// Nil when the list or one of its conditions is malformed.
     private static func conditions(_ list: JSONValue) -> [NodeCondition]? {
         guard case .array(let items) = list else { return nil }
-        var conditions: [NodeCondition] = []
-        conditions.reserveCapacity(items.count)
-        for item in items {
-            guard let condition = NodeCondition(json: item) else { return nil }
-            conditions.append(condition)
-        }
-        return conditions
+        let conditions = items.compactMap(NodeCondition.init(json:))
+        return conditions.count == items.count ? conditions : nil
     }
 
     func stop() {
