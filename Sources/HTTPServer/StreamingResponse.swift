@@ -66,6 +66,9 @@ final class StreamingResponse: HTTPResponseWriter {
         let close = closeAfter || !keepAlive || connection.closeAfterResponses
         closeAfter = connection.outbound.appendResponseHead(
             status, headers, framing: framing, persistence: close ? .close : .keepAlive(explicit: isHTTP10))
+        // A head whose body has a length waits for that body: a small response then goes out in one
+        // TLS record and one segment, as Go's server sends it, instead of two for the client to read.
+        if case .length(let remaining) = body, remaining > 0 { return }
         connection.flush()
     }
 

@@ -34,6 +34,41 @@ import Testing
         await server.stop()
     }
 
+    @Test @LoopActor func aHeadWithALengthWaitsForItsBodyAndAChunkedHeadDoesNot() async throws {
+        let gate = Gate()
+        let headWritten = Reports<String>()
+        var router = Router()
+        for (path, headers) in [("/sized", ["Content-Length": "5"]), ("/chunked", [:] as HTTPHeaders)] {
+            router.get(path, streaming: { _, writer in
+                do {
+                    try writer.writeHead(.ok, headers: headers)
+                    headWritten.send(path)
+                    await gate.wait()
+                    try await writer.write(Array("hello".utf8))
+                } catch {}
+                writer.end()
+            })
+        }
+        let server = try startServer(router)
+        let port = server.port
+        let sized = try await offLoop { try RawClient(port: port) }
+        let chunked = try await offLoop { try RawClient(port: port) }
+        try await offLoop { try sized.send("GET /sized HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") }
+        #expect(await headWritten.next() == "/sized")
+        try await offLoop { try chunked.send("GET /chunked HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") }
+        #expect(await headWritten.next() == "/chunked")
+        // Both heads were written before these reports; on loopback a sent segment is already queued.
+        let chunkedHead = try await offLoop { chunked.read(until: "\r\n\r\n") }
+        #expect(chunkedHead.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(try await offLoop { sized.bytesWaiting() } == 0)
+        gate.open()
+        let response = try await offLoop { sized.readUntilClose() }
+        #expect(response.text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(split(response.text).body == "hello")
+        #expect(try await offLoop { chunked.readUntilClose() }.text == "5\r\nhello\r\n0\r\n\r\n")
+        await server.stop()
+    }
+
     @Test @LoopActor func http10StreamsAreCloseDelimited() async throws {
         var router = Router()
         router.get("/logs", streaming: { _, writer in

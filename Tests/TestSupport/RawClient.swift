@@ -44,6 +44,13 @@ public final class RawClient: @unchecked Sendable {
         }
     }
 
+    /// How many bytes have arrived and not been read, without waiting for any.
+    public func bytesWaiting() -> Int {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_PEEK | MSG_DONTWAIT)) }
+        return max(n, 0)
+    }
+
     /// Reads until the peer closes or the read timeout passes; returns what arrived and whether it closed.
     public func readUntilClose() -> (text: String, closed: Bool) {
         var received: [UInt8] = []
