@@ -4,9 +4,10 @@ import HTTPClient
 import HTTPServer
 import Loop
 
-// node-agent-bench: the two halves of scripts/bench-http.sh.
+// node-agent-bench: the two halves of scripts/bench-http.sh, the Swift client of scripts/heartbeat-floor.sh, and more.
 //   serve  --port P [--tls-port Q --cert FILE --key FILE]   answers GET /healthz with "ok" until SIGINT/SIGTERM
 //   client --url URL [--requests N] [--concurrency C]        prints client_rps=… for N GETs, C at a time
+//   heartbeat --url URL --ca FILE [--rate R] [--seconds S]   the client's CPU under heartbeat traffic
 
 /// Writes a line straight to the file descriptor: unbuffered, so the script sees it at once.
 func emit(_ text: String, to fd: Int32 = STDOUT_FILENO) {
@@ -111,9 +112,10 @@ let arguments = CommandLine.arguments.dropFirst()
 switch arguments.first {
 case "serve": await serve(options(arguments.dropFirst()))
 case "client": await client(options(arguments.dropFirst()))
+case "heartbeat": await heartbeatBench(options(arguments.dropFirst()))
 case "controlplane": await controlPlaneBench(options(arguments.dropFirst()))
 case "controlplane-load": await controlPlaneLoad(options(arguments.dropFirst()))
 case "codec": codecBench(options(arguments.dropFirst()))
 case "pod-memory": podMemoryBench(options(arguments.dropFirst()))
-default: fail("usage: node-agent-bench serve|client|controlplane|controlplane-load|codec|pod-memory [--flag value …]")
+default: fail("usage: node-agent-bench serve|client|heartbeat|controlplane|controlplane-load|codec|pod-memory [--flag value …]")
 }
