@@ -36,6 +36,37 @@ static double cpu_seconds(void) {
            (double)usage.ru_stime.tv_usec / 1e6;
 }
 
+// The measurement's clock: 2 s of warm-up, then `seconds` measured, with a batch due every 100 ms.
+struct pace {
+    double start, next_batch, measured_from, cpu_from;
+    long measured;
+    int seconds;
+};
+
+static struct pace pace_start(int seconds) {
+    double now = now_seconds();
+    return (struct pace){.start = now, .next_batch = now, .seconds = seconds};
+}
+
+// 0 once the measurement is over; otherwise 1, with *batch_due set when a batch should start now.
+static int pace_tick(struct pace *p, int *batch_due) {
+    double now = now_seconds();
+    if (p->measured_from == 0 && now - p->start >= 2.0) {
+        p->measured_from = now;
+        p->cpu_from = cpu_seconds();
+        p->measured = 0;
+    }
+    if (p->measured_from != 0 && now - p->measured_from >= p->seconds) return 0;
+    *batch_due = now >= p->next_batch;
+    if (*batch_due) p->next_batch += 0.1;
+    return 1;
+}
+
+static int pace_wait_ms(const struct pace *p) {
+    int wait_ms = (int)((p->next_batch - now_seconds()) * 1000);
+    return wait_ms > 0 ? wait_ms : 0;
+}
+
 static int report(long measured, long failed, double elapsed, double cpu) {
     printf("requests=%ld failed=%ld seconds=%.1f requests_per_second=%.0f\n", measured, failed, elapsed, measured / elapsed);
     printf("cpu_us_per_request=%.1f cpu_percent_of_one_core=%.1f\n", cpu / measured * 1e6, cpu / elapsed * 100);
@@ -109,19 +140,11 @@ static int run_connect_only(const char *url, const char *ca, int rate, int secon
         fds[i] = (struct pollfd){.fd = pool[i].socket};
     }
 
-    const double warmup = 2.0, start = now_seconds();
-    double next_batch = start, measured_from = 0, cpu_from = 0;
-    long failed = 0, measured = 0, sequence = 0;
-    int per_batch = rate / 10;
-    for (;;) {
-        double now = now_seconds();
-        if (measured_from == 0 && now - start >= warmup) {
-            measured_from = now;
-            cpu_from = cpu_seconds();
-            measured = 0;
-        }
-        if (measured_from != 0 && now - measured_from >= seconds) break;
-        if (now >= next_batch) {
+    struct pace pace = pace_start(seconds);
+    long failed = 0, sequence = 0;
+    int per_batch = rate / 10, batch_due = 0;
+    while (pace_tick(&pace, &batch_due)) {
+        if (batch_due) {
             for (int i = 0, started = 0; i < pool_size && started < per_batch; i++) {
                 if (pool[i].busy) continue;
                 // One lease per node, as the agent renews them: the path changes with every request.
@@ -139,10 +162,8 @@ static int run_connect_only(const char *url, const char *ca, int rate, int secon
                 fds[i].events = POLLIN;
                 started++;
             }
-            next_batch += 0.1;
         }
-        int wait_ms = (int)((next_batch - now_seconds()) * 1000);
-        if (poll(fds, (nfds_t)pool_size, wait_ms > 0 ? wait_ms : 0) <= 0) continue;
+        if (poll(fds, (nfds_t)pool_size, pace_wait_ms(&pace)) <= 0) continue;
         for (int i = 0; i < pool_size; i++) {
             if (!(fds[i].revents & (POLLIN | POLLERR | POLLHUP))) continue;
             int ok = 0, state = read_answer(&pool[i], &ok);
@@ -152,13 +173,13 @@ static int run_connect_only(const char *url, const char *ca, int rate, int secon
             }
             if (state == 0) continue;
             if (!ok) failed++;
-            measured++;
+            pace.measured++;
             // An idle connection is not polled: TLS 1.3 session tickets left unread would wake poll at once.
             pool[i].busy = 0;
             fds[i].events = 0;
         }
     }
-    return report(measured, failed, now_seconds() - measured_from, cpu_seconds() - cpu_from);
+    return report(pace.measured, failed, now_seconds() - pace.measured_from, cpu_seconds() - pace.cpu_from);
 }
 
 int main(int argc, char **argv) {
@@ -212,27 +233,18 @@ int main(int argc, char **argv) {
     }
     int idle = pool_size;
 
-    const double warmup = 2.0, start = now_seconds();
-    double next_batch = start, measured_from = 0, cpu_from = 0;
-    long failed = 0, measured = 0, sequence = 0;
-    int per_batch = rate / 10, running = 0;
+    struct pace pace = pace_start(seconds);
+    long failed = 0, sequence = 0;
+    int per_batch = rate / 10, running = 0, batch_due = 0;
     char node_url[2048];
-    for (;;) {
-        double now = now_seconds();
-        if (measured_from == 0 && now - start >= warmup) {
-            measured_from = now;
-            cpu_from = cpu_seconds();
-            measured = 0;
-        }
-        if (measured_from != 0 && now - measured_from >= seconds) break;
-        if (now >= next_batch) {
+    while (pace_tick(&pace, &batch_due)) {
+        if (batch_due) {
             for (int i = 0; i < per_batch && idle > 0; i++) {
                 // One lease per node, as the agent renews them: the URL changes with every request.
                 snprintf(node_url, sizeof node_url, "%s-%ld", url, sequence++ % 10000);
                 curl_easy_setopt(pool[--idle], CURLOPT_URL, node_url);
                 curl_multi_add_handle(multi, pool[idle]);
             }
-            next_batch += 0.1;
         }
         curl_multi_perform(multi, &running);
         CURLMsg *message;
@@ -242,12 +254,11 @@ int main(int argc, char **argv) {
             long status = 0;
             curl_easy_getinfo(message->easy_handle, CURLINFO_RESPONSE_CODE, &status);
             if (message->data.result != CURLE_OK || status != 200) failed++;
-            measured++;
+            pace.measured++;
             curl_multi_remove_handle(multi, message->easy_handle);
             pool[idle++] = message->easy_handle;
         }
-        int wait_ms = (int)((next_batch - now_seconds()) * 1000);
-        curl_multi_poll(multi, NULL, 0, wait_ms > 0 ? wait_ms : 0, NULL);
+        curl_multi_poll(multi, NULL, 0, pace_wait_ms(&pace), NULL);
     }
-    return report(measured, failed, now_seconds() - measured_from, cpu_seconds() - cpu_from);
+    return report(pace.measured, failed, now_seconds() - pace.measured_from, cpu_seconds() - pace.cpu_from);
 }

@@ -34,7 +34,6 @@ answer=$(head -c "$bytes" /dev/zero | tr '\0' 'x')
 
 nginx_start "$work" "server {
     listen 127.0.0.1:$port ssl$(case " $clients " in *" http2 "*) echo " http2" ;; esac);
-    http2_max_requests 100000000;
     ssl_protocols TLSv1.3;
     ssl_certificate $work/cert.pem;
     ssl_certificate_key $work/key.pem;
