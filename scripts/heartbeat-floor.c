@@ -1,9 +1,10 @@
 // The least CPU libcurl, OpenSSL and the kernel need for the agent's heartbeat traffic, with no Swift,
 // no JSON and no Kubernetes: PUTs of a lease-sized body over kept-alive TLS connections, started in
-// batches every 100 ms (the agent's heartbeat grid) at a fixed rate, each easy handle configured once
-// and reused. Prints the CPU this process used per request and as a share of one core.
+// batches every 100 ms (the agent's heartbeat grid) at a fixed rate, each to a lease path of its own,
+// each easy handle configured once and reused. Prints the CPU this process used per request and as a
+// share of one core.
 //
-// PROTOCOL http1.1 and http2 go through curl's HTTP engine. connect-only has curl open and secure
+// The protocols http1.1 and http2 go through curl's HTTP engine. connect-only has curl open and secure
 // the connections (CURLOPT_CONNECT_ONLY) and frames HTTP/1.1 by hand over curl_easy_send/recv: the
 // difference between the two is what curl's HTTP engine costs per request.
 //
@@ -67,7 +68,10 @@ static int pace_wait_ms(const struct pace *p) {
     return wait_ms > 0 ? wait_ms : 0;
 }
 
-static int report(long measured, long failed, double elapsed, double cpu) {
+// Prints the measured figures; the exit status says whether any request failed.
+static int report(const struct pace *p, long failed) {
+    long measured = p->measured;
+    double elapsed = now_seconds() - p->measured_from, cpu = cpu_seconds() - p->cpu_from;
     printf("requests=%ld failed=%ld seconds=%.1f requests_per_second=%.0f\n", measured, failed, elapsed, measured / elapsed);
     printf("cpu_us_per_request=%.1f cpu_percent_of_one_core=%.1f\n", cpu / measured * 1e6, cpu / elapsed * 100);
     return failed > 0 ? 1 : 0;
@@ -179,7 +183,7 @@ static int run_connect_only(const char *url, const char *ca, int rate, int secon
             fds[i].events = 0;
         }
     }
-    return report(pace.measured, failed, now_seconds() - pace.measured_from, cpu_seconds() - pace.cpu_from);
+    return report(&pace, failed);
 }
 
 int main(int argc, char **argv) {
@@ -260,5 +264,5 @@ int main(int argc, char **argv) {
         }
         curl_multi_poll(multi, NULL, 0, pace_wait_ms(&pace), NULL);
     }
-    return report(pace.measured, failed, now_seconds() - pace.measured_from, cpu_seconds() - pace.cpu_from);
+    return report(&pace, failed);
 }
