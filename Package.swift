@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "Loop", dependencies: ["CLibUV", "CMimalloc"]),
         .target(name: "HTTP", dependencies: ["Loop"]),
         .target(name: "HTTPServer", dependencies: ["HTTP", "Loop", "CLibUV", "COpenSSL", "CHTTPParser"]),
-        .target(name: "HTTPClient", dependencies: ["HTTP", "Loop", "CLibUV", "CCurl"]),
+        .target(name: "HTTPClient", dependencies: ["HTTP", "Loop", "CLibUV", "CCurl", "CHTTPParser"]),
 
         .target(name: "Kube", dependencies: ["HTTP", "HTTPClient", "Loop", .product(name: "Yams", package: "Yams")]),
         .target(name: "ControlPlane", dependencies: ["Kube", "HTTPServer", "HTTPClient"]),

@@ -10,6 +10,8 @@ static inline unsigned short chp_http_major(const http_parser *p) { return p->ht
 static inline unsigned short chp_http_minor(const http_parser *p) { return p->http_minor; }
 static inline unsigned int chp_flags(const http_parser *p) { return p->flags; }
 static inline int chp_is_chunked(const http_parser *p) { return (p->flags & F_CHUNKED) != 0; }
+static inline unsigned int chp_status_code(const http_parser *p) { return p->status_code; }
+static inline uint64_t chp_content_length(const http_parser *p) { return p->content_length; }
 static inline void chp_set_data(http_parser *p, void *data) { p->data = data; }
 static inline void *chp_data(const http_parser *p) { return p->data; }
 #endif

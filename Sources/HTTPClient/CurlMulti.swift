@@ -29,17 +29,12 @@ final class CurlMulti {
     /// The header lists of recent requests, most recent last.
     private var headerLists: [HeaderList] = []
     private static let maxHeaderLists = 8
-    /// Transfers beyond `admitted` wait here, in order, instead of in curl: curl walks its own list of
-    /// waiting transfers each time one is removed, and with tens of thousands waiting (pod events) that
-    /// walk took 15 % of the loop.
-    private var waiting: [Transfer] = []
-    private var waitingHead = 0
-    /// How many transfers curl runs at once: the connection limit, since curl would hold more back anyway.
-    private let admitted: Int
+    /// Whose places transfers take before they are handed to curl.
+    let admission: Admission
 
-    init(maxIdleConnections: Int, maxConnectionsPerHost: Int) {
+    init(maxIdleConnections: Int, maxConnectionsPerHost: Int, admission: Admission) {
         precondition(CurlGlobal.initialized, "curl_global_init failed")
-        admitted = maxConnectionsPerHost > 0 ? maxConnectionsPerHost : .max
+        self.admission = admission
         multi = curl_multi_init()
         let me = Unmanaged.passUnretained(self).toOpaque()
         ccurl_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, me)
@@ -64,7 +59,6 @@ final class CurlMulti {
         Unmanaged<CurlMulti>.fromOpaque(pointer!).takeUnretainedValue()
     }
 
-    var activeTransfers: Int { transfers.count + waiting.count - waitingHead }
 
     /// A handle for `request`: an idle one of its route, or a new one. The route (scheme and
     /// authority) is worked out on its first request.
@@ -126,35 +120,9 @@ final class CurlMulti {
         polls.removeValue(forKey: socket)?.close()
     }
 
+    /// Hands an admitted transfer to curl.
     func add(_ transfer: Transfer) {
-        guard !isClosed else {
-            transfer.finish(.failure(HTTPClientError(.cancelled, "\(transfer.request.method) \(transfer.request.url): client is shut down")))
-            return
-        }
-        guard transfers.count < admitted else {
-            waiting.append(transfer)
-            return
-        }
-        start(transfer)
-    }
-
-    /// Starts waiting transfers while there is room; one cancelled while it waited is skipped.
-    private func admitWaiting() {
-        while !isClosed, transfers.count < admitted, waitingHead < waiting.count {
-            let transfer = waiting[waitingHead]
-            waitingHead += 1
-            if !transfer.isFinished { start(transfer) }
-        }
-        if waitingHead == waiting.count {
-            waiting.removeAll(keepingCapacity: true)
-            waitingHead = 0
-        } else if waitingHead > 1024, waitingHead * 2 > waiting.count {
-            waiting.removeFirst(waitingHead)
-            waitingHead = 0
-        }
-    }
-
-    private func start(_ transfer: Transfer) {
+        guard !isClosed else { return transfer.refuse() }
         transfers[transfer.easy] = transfer
         let code = curl_multi_add_handle(multi, transfer.easy)
         if code != CURLM_OK {
@@ -171,7 +139,6 @@ final class CurlMulti {
         transfers[transfer.easy] = nil
         curl_multi_remove_handle(multi, transfer.easy)
         transfer.finish(.failure(error))
-        admitWaiting()
         return true
     }
 
@@ -185,12 +152,9 @@ final class CurlMulti {
     func shutdown() {
         guard !isClosed else { return }
         isClosed = true
-        for transfer in Array(transfers.values) + waiting[waitingHead...] {
-            let error = HTTPClientError(.cancelled, "\(transfer.request.method) \(transfer.request.url): client is shut down")
-            if !remove(transfer, error: error) { transfer.finish(.failure(error)) }
+        for transfer in Array(transfers.values) {
+            remove(transfer, error: HTTPClientError(.cancelled, "\(transfer.request.method) \(transfer.request.url): client is shut down"))
         }
-        waiting = []
-        waitingHead = 0
         curl_multi_cleanup(multi)
         routes = []
         for poll in polls.values { poll.close() }
@@ -266,7 +230,6 @@ final class CurlMulti {
             guard let transfer = transfers.removeValue(forKey: easy) else { continue }
             transfer.complete(code: result)
         }
-        admitWaiting()
     }
 }
 

@@ -14,8 +14,9 @@ final class EasyHandle {
     let route: Route?
     let errorBuffer: UnsafeMutablePointer<CChar>
 
-    /// `request` names the failure, if there is one.
-    init(route: Route?, configuration: HTTPClientConfiguration, multi: CurlMulti, for request: HTTPClientRequest) throws(HTTPClientError) {
+    /// `request` names the failure, if there is one. `multi` drives the handle's transfers; the pool's
+    /// handles only connect, off the loop.
+    init(route: Route?, configuration: HTTPClientConfiguration, multi: CurlMulti?, for request: HTTPClientRequest) throws(HTTPClientError) {
         guard let easy = curl_easy_init() else {
             throw HTTPClientError(.invalidRequest, "\(request.method) \(request.url): curl_easy_init failed")
         }
@@ -35,7 +36,7 @@ final class EasyHandle {
         errorBuffer.deallocate()
     }
 
-    private func configure(_ configuration: HTTPClientConfiguration, multi: CurlMulti) throws(CurlOptionError) {
+    private func configure(_ configuration: HTTPClientConfiguration, multi: CurlMulti?) throws(CurlOptionError) {
         ccurl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         ccurl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
         ccurl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
@@ -56,7 +57,18 @@ final class EasyHandle {
         if let proxy { try set(CURLOPT_PROXY, proxy) }
         if let noProxy { try set(CURLOPT_NOPROXY, noProxy) }
         try configureTLS(configuration.tls)
-        multi.manageSockets(of: easy)
+        multi?.manageSockets(of: easy)
+    }
+
+    /// Makes the handle open (and secure) a connection to `url` and stop there (CURLOPT_CONNECT_ONLY),
+    /// for the pool to frame requests over it.
+    func connectOnly(url: String, request: HTTPClientRequest) throws(HTTPClientError) {
+        do throws(CurlOptionError) {
+            try set(CURLOPT_URL, url)
+            try check(ccurl_easy_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1))
+        } catch {
+            throw HTTPClientError(code: error.code, detail: "", request: request)
+        }
     }
 
     private func configureTLS(_ tls: ClientTLSConfiguration) throws(CurlOptionError) {

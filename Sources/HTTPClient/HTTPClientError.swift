@@ -49,8 +49,11 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
             default: .transport
             }
         // curl's error buffer says the most (host, port, OpenSSL's reason); its code's summary is the fallback.
-        let what = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-        self.init(kind, "\(request.method) \(request.url): \(Self.step(kind)) failed: \(what)")
+        self.init(kind, detail: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail, request: request)
+    }
+
+    init(_ kind: Kind, detail: String, request: HTTPClientRequest) {
+        self.init(kind, "\(request.method) \(request.url): \(Self.step(kind)) failed: \(detail)")
     }
 
     private static func step(_ kind: Kind) -> String {

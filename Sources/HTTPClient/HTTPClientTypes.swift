@@ -44,7 +44,8 @@ public struct HTTPClientConfiguration: Sendable {
     public var timeout: Duration = .seconds(60)
     /// Bytes a streamed response may buffer ahead of its reader before the transfer is paused.
     public var streamBufferLimit = 1 << 20
-    /// Idle connections kept for reuse (curl's connection cache).
+    /// Idle connections kept for reuse: by the pool, and by curl's connection cache for streams and
+    /// proxied requests.
     public var maxIdleConnections = 128
     /// Connections open to one server at once, and requests in flight (0: no limit); further requests
     /// wait in the client, in order, for one to finish (a client that talks to several servers shares

@@ -5,7 +5,7 @@ import Loop
 /// One request in flight: its curl easy handle, the response as it arrives, and whoever waits for it —
 /// a buffered caller (`onComplete`) or a streamed one (`onHead`, then `nextChunk`).
 @LoopActor
-final class Transfer {
+final class Transfer: AdmittedCall {
     let handle: EasyHandle
     let request: HTTPClientRequest
     private let streamBufferLimit: Int
@@ -24,6 +24,8 @@ final class Transfer {
     private var buffered = 0
     private var paused = false
     private var outcome: Result<Void, HTTPClientError>?
+    private let admission: Admission
+    private var isAdmitted = false
 
     var easy: UnsafeMutableRawPointer { handle.easy }
 
@@ -32,6 +34,7 @@ final class Transfer {
     ) throws(HTTPClientError) {
         handle = try multi.makeHandle(for: request, configuration: configuration)
         self.multi = multi
+        admission = multi.admission
         self.request = request
         streamBufferLimit = configuration.streamBufferLimit
         headerList = multi.headerList(for: request, configuration: configuration)
@@ -132,13 +135,16 @@ final class Transfer {
 
     var isFinished: Bool { outcome != nil }
 
+    func start() { admission.enter(self) }
+
     /// Hands the transfer to the multi that made it; one shut down (and gone) since fails it.
-    func start() {
-        if let multi {
-            multi.add(self)
-        } else {
-            finish(.failure(HTTPClientError(.cancelled, "\(request.method) \(request.url): client is shut down")))
-        }
+    func admitted() {
+        isAdmitted = true
+        if let multi { multi.add(self) } else { refuse() }
+    }
+
+    func refuse() {
+        finish(.failure(HTTPClientError(.cancelled, "\(request.method) \(request.url): client is shut down")))
     }
 
     /// Ends the transfer exactly once, waking whoever waits, and frees curl's resources.
@@ -162,6 +168,7 @@ final class Transfer {
         // A handle that ended in a failure or a cancellation is not used again: curl may hold state
         // of the aborted request in it. Dropped, it is cleaned up with the last transfer holding it.
         if case .success = result { multi?.recycle(handle) }
+        if isAdmitted { admission.leave() }
     }
 
     func cancel() {
