@@ -46,6 +46,18 @@ static inline CURLcode ccurl_easy_keep_tls_buffers(CURL *h) {
     return curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, ccurl_keep_tls_buffers_cb);
 }
 
+// For the pool's connections also OpenSSL's read-ahead: a record is read with one recv instead of two
+// (its 5-byte header, then the rest). curl's own engine must not have it: it asks OpenSSL only
+// SSL_pending whether more is buffered, and a record read ahead but not yet decrypted would wait for
+// a socket event that never comes. The pool reads until OpenSSL wants the socket again.
+static CURLcode ccurl_pool_tls_cb(CURL *easy, void *ssl_ctx, void *userptr) {
+    SSL_CTX_set_read_ahead((SSL_CTX *)ssl_ctx, 1);
+    return ccurl_keep_tls_buffers_cb(easy, ssl_ctx, userptr);
+}
+static inline CURLcode ccurl_easy_pool_tls(CURL *h) {
+    return curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, ccurl_pool_tls_cb);
+}
+
 static inline size_t ccurl_writefunc_pause(void) { return CURL_WRITEFUNC_PAUSE; }
 static inline int ccurl_pause_all(void) { return CURLPAUSE_ALL; }
 static inline int ccurl_pause_cont(void) { return CURLPAUSE_CONT; }

@@ -66,6 +66,7 @@ final class EasyHandle {
         do throws(CurlOptionError) {
             try set(CURLOPT_URL, url)
             try check(ccurl_easy_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1))
+            try check(ccurl_easy_pool_tls(easy))
         } catch {
             throw HTTPClientError(code: error.code, detail: "", request: request)
         }
