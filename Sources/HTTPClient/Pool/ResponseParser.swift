@@ -35,11 +35,17 @@ final class ResponseParser {
         settings = .allocate(capacity: 1)
         http_parser_settings_init(settings)
         settings.pointee.on_message_begin = { p in ResponseParser.from(p).messageBegin() }
-        settings.pointee.on_status = { p, at, n in ResponseParser.from(p).append(at, n, to: \.reason) }
+        settings.pointee.on_status = { p, at, n in
+            ResponseParser.from(p).reason.append(contentsOf: UnsafeRawBufferPointer(start: at, count: n))
+            return 0
+        }
         settings.pointee.on_header_field = { p, at, n in ResponseParser.from(p).headerField(at, n) }
         settings.pointee.on_header_value = { p, at, n in ResponseParser.from(p).headerValue(at, n) }
         settings.pointee.on_headers_complete = { p in ResponseParser.from(p).headersComplete() }
-        settings.pointee.on_body = { p, at, n in ResponseParser.from(p).append(at, n, to: \.body) }
+        settings.pointee.on_body = { p, at, n in
+            ResponseParser.from(p).body.append(contentsOf: UnsafeRawBufferPointer(start: at, count: n))
+            return 0
+        }
         settings.pointee.on_message_complete = { p in ResponseParser.from(p).messageComplete() }
         reset(skipsBody: false)
     }
@@ -107,22 +113,19 @@ final class ResponseParser {
         return 1
     }
 
-    private func append(_ at: UnsafePointer<CChar>?, _ n: Int, to part: ReferenceWritableKeyPath<ResponseParser, [UInt8]>) -> Int32 {
-        self[keyPath: part].append(contentsOf: UnsafeRawBufferPointer(start: at, count: n))
-        return 0
-    }
-
     private func headerField(_ at: UnsafePointer<CChar>?, _ n: Int) -> Int32 {
         if inValue {
             addHeader()
             inValue = false
         }
-        return append(at, n, to: \.field)
+        field.append(contentsOf: UnsafeRawBufferPointer(start: at, count: n))
+        return 0
     }
 
     private func headerValue(_ at: UnsafePointer<CChar>?, _ n: Int) -> Int32 {
         inValue = true
-        return append(at, n, to: \.value)
+        value.append(contentsOf: UnsafeRawBufferPointer(start: at, count: n))
+        return 0
     }
 
     private func addHeader() {
