@@ -59,7 +59,6 @@ final class CurlMulti {
         Unmanaged<CurlMulti>.fromOpaque(pointer!).takeUnretainedValue()
     }
 
-
     /// A handle for `request`: an idle one of its route, or a new one. The route (scheme and
     /// authority) is worked out on its first request.
     func makeHandle(for request: HTTPClientRequest, configuration: HTTPClientConfiguration) throws(HTTPClientError) -> EasyHandle {
