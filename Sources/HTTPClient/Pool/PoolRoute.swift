@@ -60,7 +60,7 @@ final class PoolRoute {
         // curl sends a length for a POST even without a body, and none for other methods.
         if request.body != nil || request.method == .post {
             wire.append(contentsOf: "Content-Length: ".utf8)
-            Self.appendDecimal(request.body?.count ?? 0, to: &wire)
+            wire.appendDecimal(request.body?.count ?? 0)
             wire.append(contentsOf: "\r\n".utf8)
         }
         wire.append(contentsOf: "\r\n".utf8)
@@ -78,11 +78,6 @@ final class PoolRoute {
         if headerBlocks.count == Self.maxHeaderBlocks { headerBlocks.removeFirst() }
         headerBlocks.append((headers, lines))
         return lines
-    }
-
-    private static func appendDecimal(_ value: Int, to wire: inout [UInt8]) {
-        if value >= 10 { appendDecimal(value / 10, to: &wire) }
-        wire.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 
     /// Closes the kept connections of a route the pool no longer keeps.

@@ -1,3 +1,5 @@
+import HTTP
+
 /// Hand-written RFC 3339 reading and writing for `Time` and `MicroTime`: the API server's timestamps
 /// are always this one shape, and a dedicated parser is far cheaper than a general date formatter.
 enum RFC3339 {
@@ -82,41 +84,25 @@ enum RFC3339 {
         let (year, month, day) = civilFromDays(days)
         var out: [UInt8] = []
         out.reserveCapacity(32)
-        // Digits written in place: a String and an Array for each of the seven numbers made formatting
-        // a lease's renewTime (a thousand a second at 10,000 nodes) cost 0.8 % of the heartbeat.
-        func append(_ value: Int, width: Int) {
-            if value < 0 { out.append(UInt8(ascii: "-")) }
-            var magnitude = value.magnitude
-            var digits = 1
-            var rest = magnitude
-            while rest >= 10 {
-                rest /= 10
-                digits += 1
-            }
-            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(width, digits)))
-            var index = out.count - 1
-            repeat {
-                out[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                index -= 1
-            } while magnitude > 0
-        }
-        append(year, width: 4)
+        // Digits written in place (`appendDecimal`): a String and an Array for each of the seven
+        // numbers made formatting a lease's renewTime (a thousand a second at 10,000 nodes) cost 0.8 %
+        // of the heartbeat.
+        out.appendDecimal(year, width: 4)
         out.append(UInt8(ascii: "-"))
-        append(month, width: 2)
+        out.appendDecimal(month, width: 2)
         out.append(UInt8(ascii: "-"))
-        append(day, width: 2)
+        out.appendDecimal(day, width: 2)
         out.append(UInt8(ascii: "T"))
-        append(secondOfDay / 3600, width: 2)
+        out.appendDecimal(secondOfDay / 3600, width: 2)
         out.append(UInt8(ascii: ":"))
-        append(secondOfDay / 60 % 60, width: 2)
+        out.appendDecimal(secondOfDay / 60 % 60, width: 2)
         out.append(UInt8(ascii: ":"))
-        append(secondOfDay % 60, width: 2)
+        out.appendDecimal(secondOfDay % 60, width: 2)
         if fractionDigits > 0 {
             out.append(UInt8(ascii: "."))
             var divisor: Int32 = 1
             for _ in fractionDigits..<9 { divisor *= 10 }
-            append(Int(nanoseconds / divisor), width: fractionDigits)
+            out.appendDecimal(Int(nanoseconds / divisor), width: fractionDigits)
         }
         out.append(UInt8(ascii: "Z"))
         return String(decoding: out, as: UTF8.self)
