@@ -13,6 +13,9 @@ final class EasyHandle {
     /// a URL curl is given as it is (see `Route`); such a handle serves one request.
     let route: Route?
     let errorBuffer: UnsafeMutablePointer<CChar>
+    /// For the pool's connections: curl's SSL once the handshake is done (written on the connecting
+    /// thread, read on the loop after the connect is handed back).
+    let handshaken: UnsafeMutablePointer<OpaquePointer?>
 
     /// `request` names the failure, if there is one. `multi` drives the handle's transfers; the pool's
     /// handles only connect, off the loop.
@@ -24,6 +27,8 @@ final class EasyHandle {
         self.route = route
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(to: 0)
+        handshaken = .allocate(capacity: 1)
+        handshaken.initialize(to: nil)
         do throws(CurlOptionError) {
             try configure(configuration, multi: multi)
         } catch {
@@ -34,6 +39,7 @@ final class EasyHandle {
     isolated deinit {
         curl_easy_cleanup(easy)
         errorBuffer.deallocate()
+        handshaken.deallocate()
     }
 
     private func configure(_ configuration: HTTPClientConfiguration, multi: CurlMulti?) throws(CurlOptionError) {
@@ -66,7 +72,7 @@ final class EasyHandle {
         do throws(CurlOptionError) {
             try set(CURLOPT_URL, url)
             try check(ccurl_easy_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1))
-            try check(ccurl_easy_pool_tls(easy))
+            try check(ccurl_easy_pool_tls(easy, handshaken))
         } catch {
             throw HTTPClientError(code: error.code, detail: "", request: request)
         }

@@ -50,6 +50,9 @@ public final class HTTPClient {
     /// Sockets polled now, those of idle kept-alive connections included.
     var watchedSockets: Int { (multi?.watchedSockets ?? 0) + (pool?.watchedSockets ?? 0) }
 
+    /// Open connections whose I/O the pool does itself (OpenSSL on curl's SSL, or the socket).
+    var directConnections: Int { pool?.directConnections ?? 0 }
+
     /// Handles kept set up for their routes between requests: curl's, and the pool's open connections.
     var idleHandles: Int { (multi?.idleHandles ?? 0) + (pool?.idleConnections ?? 0) }
 

@@ -189,7 +189,7 @@ import Testing
             let answer = try await harness.post("/api/v1/namespaces/fx-wh/pods", try Fixtures.bytes(request))
             let text = String(decoding: try Fixtures.bytes(response), as: UTF8.self)
                 .replacing("https://127.0.0.1:9444/slow?timeout=2s", with: webhook.url("slow") + "?timeout=1s")
-            #expect(answer.status == code, "\(request)")
+            #expect(answer.status == code, "\(request): \(answer.body)")
             #expect(answer.body == (try JSONValue(parsing: text)), "\(request)")
         }
 

@@ -134,7 +134,7 @@ import Testing
         for _ in 0..<3 {
             peers.insert(try await client.execute(HTTPClientRequest(url: server.url("/peer"))).text)
             await Task.yield()
-            #expect(client.idleHandles == 1 && client.watchedSockets == 1)
+            #expect(client.idleHandles == 1 && client.watchedSockets == 1 && client.directConnections == 1)
         }
         let large = try await client.execute(HTTPClientRequest(method: .put, url: server.url("/peer"), body: Array(repeating: 7, count: 3 << 20)))
         #expect(large.text == "\(peers.first ?? "") \(3 << 20)")

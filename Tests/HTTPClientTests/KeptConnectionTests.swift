@@ -1,4 +1,5 @@
 import HTTP
+import HTTPServer
 @testable import HTTPClient
 import Loop
 import TestSupport
@@ -8,14 +9,23 @@ import Testing
     /// Between requests a kept-alive connection stays polled for input. When the server closes it
     /// while idle, the poll stops (a level-triggered end of file would otherwise wake the loop on
     /// every turn) and the next request goes out on a new connection.
-    @Test func anIdleConnectionTheServerClosesIsUnwatchedAndReplaced() async throws {
+    /// Over TLS, the server's close_notify, read by the pool's own OpenSSL calls on curl's SSL, ends
+    /// the connection the same way.
+    @Test(arguments: [false, true]) func anIdleConnectionTheServerClosesIsUnwatchedAndReplaced(tls: Bool) async throws {
         let clock = ManualClock()
-        let server = try ClientTestServer(router: HTTPClientTests.echoRouter(), clock: clock)
-        let client = HTTPClient()
+        var serverTLS: TLSConfiguration?
+        var configuration = HTTPClientConfiguration()
+        if tls {
+            let certs = try TLSClientTests.certificates.get()
+            serverTLS = TLSConfiguration(certificateChain: .file(certs.serverCert), privateKey: .file(certs.serverKey))
+            configuration.tls.certificateAuthority = .file(certs.caCert)
+        }
+        let server = try ClientTestServer(router: HTTPClientTests.echoRouter(), tls: serverTLS, clock: clock)
+        let client = HTTPClient(configuration: configuration)
         defer { client.shutdown() }
         let first = try await client.execute(HTTPClientRequest(url: server.url("/echo")))
         #expect(first.status == .ok)
-        #expect(client.watchedSockets == 1)
+        #expect(client.watchedSockets == 1 && client.directConnections == 1)
         clock.advance(by: .seconds(120))  // past the server's idle timeout and its next sweep
         #expect(await eventually { client.watchedSockets == 0 })
 

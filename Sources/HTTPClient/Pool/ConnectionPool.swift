@@ -42,6 +42,7 @@ final class ConnectionPool {
 
     var idleConnections: Int { routes.reduce(0) { $0 + $1.idle.count } }
     var watchedSockets: Int { connections.values.count { $0.isWatched } }
+    var directConnections: Int { connections.values.count { $0.isDirect } }
 
     /// The pool's route for `url`, or nil when curl's engine must carry it (a proxy, another scheme,
     /// a URL that does not parse).

@@ -12,6 +12,8 @@ final class PoolRoute {
     let usesPool: Bool
     /// The URL curl connects to (CURLOPT_CONNECT_ONLY): scheme and authority, with the TLS server name.
     let connectURL: String
+    /// Whether connections to it are secured with TLS (https).
+    let secure: Bool
     /// The header lines curl adds to every request unless the request sets them.
     private let defaultLines: [(name: String, line: [UInt8])]
     /// The encoded header lines of recent requests' headers, most recent last: a heartbeat sends the
@@ -28,6 +30,7 @@ final class PoolRoute {
         let scheme = sent.prefix { $0 != ":" }.lowercased()
         let proxied = route.proxy.map { !$0.isEmpty } ?? Self.environmentNamesProxy(for: scheme)
         usesPool = (scheme == "http" || scheme == "https") && !proxied
+        secure = scheme == "https"
         let authority = sent.drop { $0 != ":" }.dropFirst(3)
         let host = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
         defaultLines = [("Host", String(host)), ("User-Agent", configuration.userAgent), ("Accept", "*/*")].map { name, value in

@@ -5,10 +5,11 @@ import HTTP
 import Loop
 
 /// One connection of the pool. curl opens and secures it (CURLOPT_CONNECT_ONLY, on libuv's thread
-/// pool, as a blocking connect must not stall the loop); requests go out one at a time over
-/// `curl_easy_send` and their answers come back over `curl_easy_recv`. The socket stays polled for
-/// input from the first request to the close: between requests that costs nothing, and it tells at
-/// once when the server closes a kept connection.
+/// pool, as a blocking connect must not stall the loop); requests go out one at a time, and their
+/// answers come back, through OpenSSL on curl's SSL (or the socket, for plain HTTP) directly, or over
+/// `curl_easy_send` and `curl_easy_recv` when curl's TLS backend is not OpenSSL. The socket stays
+/// polled for input from the first request to the close: between requests that costs nothing, and it
+/// tells at once when the server closes a kept connection.
 @LoopActor
 final class PooledConnection {
     enum State { case connecting, busy, idle, closed }
@@ -26,6 +27,13 @@ final class PooledConnection {
     private var events: Int32 = 0
     private var sent = 0
     private let parser = ResponseParser()
+    /// Set when the pool does the connection's I/O itself (see `ccurl_wire_send`): curl's SSL, or nil
+    /// for plain TCP.
+    private var direct = false
+    private var ssl: OpaquePointer?
+    private var socket: curl_socket_t = -1
+    /// The socket BIO given to curl's SSL objects: one for the process.
+    private static let socketBIO = ccurl_wire_bio_method_new()
 
     init(route: PoolRoute, handle: EasyHandle, pool: ConnectionPool) {
         self.route = route
@@ -34,6 +42,7 @@ final class PooledConnection {
     }
 
     var isWatched: Bool { events != 0 }
+    var isDirect: Bool { direct }
 
     // MARK: opening
 
@@ -60,6 +69,13 @@ final class PooledConnection {
         var socket: curl_socket_t = -1
         ccurl_easy_getinfo_socket(handle.easy, &socket)
         guard socket >= 0 else { return failOpening("curl reported no socket") }
+        self.socket = socket
+        if route.secure {
+            direct = ccurl_wire_adopt_tls(handle.handshaken.pointee, socket, Self.socketBIO) != 0
+            if direct { ssl = handle.handshaken.pointee }
+        } else {
+            direct = true
+        }
         let poll = LoopHandles.allocate(uv_poll_t.self)
         uv_poll_init_socket(EventLoop.shared.uv, poll, socket)
         LoopHandles.attach(self, to: cuv_handle(poll))
@@ -95,7 +111,7 @@ final class PooledConnection {
         while sent < wire.count {
             var count = 0
             // A send that would block is retried with the same bytes at the same address, as OpenSSL requires.
-            let code = wire.withUnsafeBytes { curl_easy_send(handle.easy, $0.baseAddress! + sent, $0.count - sent, &count) }
+            let code = wire.withUnsafeBytes { write($0.baseAddress! + sent, $0.count - sent, &count) }
             if code == CURLE_AGAIN { return watch(Int32(UV_WRITABLE.rawValue)) }
             guard code == CURLE_OK else { return fail(code, mayRetry: true) }
             sent += count
@@ -108,8 +124,8 @@ final class PooledConnection {
         let buffer = pool.receiveBuffer
         while state == .busy {
             var count = 0
-            let code = curl_easy_recv(handle.easy, buffer.baseAddress, buffer.count, &count)
-            if code == CURLE_AGAIN { return }
+            let code = read(into: buffer, &count)
+            if code == CURLE_AGAIN { return awaitInput() }
             guard code == CURLE_OK else { return fail(code, mayRetry: parser.receivedBytes == 0) }
             let outcome = count == 0
                 ? parser.executeEndOfStream() : parser.execute(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
@@ -172,8 +188,7 @@ final class PooledConnection {
     private func idleInput() {
         guard let pool else { return close() }
         var count = 0
-        let code = curl_easy_recv(handle.easy, pool.receiveBuffer.baseAddress, pool.receiveBuffer.count, &count)
-        if code != CURLE_AGAIN { close() }
+        if read(into: pool.receiveBuffer, &count) == CURLE_AGAIN { awaitInput() } else { close() }
     }
 
     func close() {
@@ -188,6 +203,23 @@ final class PooledConnection {
     }
 
     // MARK: the socket
+
+    private func write(_ bytes: UnsafeRawPointer, _ count: Int, _ sent: inout Int) -> CURLcode {
+        direct ? ccurl_wire_send(ssl, socket, bytes, count, &sent, handle.errorBuffer) : curl_easy_send(handle.easy, bytes, count, &sent)
+    }
+
+    private func read(into buffer: UnsafeMutableRawBufferPointer, _ count: inout Int) -> CURLcode {
+        direct
+            ? ccurl_wire_recv(ssl, socket, buffer.baseAddress, buffer.count, &count, handle.errorBuffer)
+            : curl_easy_recv(handle.easy, buffer.baseAddress, buffer.count, &count)
+    }
+
+    /// Reading stopped for want of input, or, rarely, for want of room to send (OpenSSL answering a
+    /// TLS 1.3 key update): the socket is watched for what OpenSSL waits for.
+    private func awaitInput() {
+        let writable = ccurl_wire_wants_write(ssl) != 0 ? Int32(UV_WRITABLE.rawValue) : 0
+        watch(Int32(UV_READABLE.rawValue) | writable)
+    }
 
     private func watch(_ wanted: Int32) {
         guard let poll, wanted != events else { return }
