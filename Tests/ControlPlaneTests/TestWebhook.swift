@@ -88,16 +88,19 @@ final class TestWebhook {
         return #"[{"op": "add", "path": "/metadata/annotations", "value": {"fx-webhook/\#(key)": "\#(value)"}}]"#
     }
 
-    /// One entry of `webhooks`, as the capture's configuration (08-admission-01) but with timeoutSeconds 1.
+    /// One entry of `webhooks`, as the capture's configuration (08-admission-01). The API's default
+    /// timeout (10 s) bounds a call that should succeed: on a loaded machine a debug build's first call
+    /// (a connect and handshake with a server on the same busy loop) has taken over a second. Hooks meant
+    /// to time out pass 1.
     func hook(
-        _ name: String, scenario: String, objectLabel: String, failurePolicy: String = "Fail",
+        _ name: String, scenario: String, objectLabel: String, failurePolicy: String = "Fail", timeoutSeconds: Int = 10,
         versions: [String] = ["v1", "v1beta1"], operations: [String] = ["CREATE"], resources: [String] = ["pods"],
         scope: String = "*", namespaceSelector: JSONValue = ["matchLabels": ["fx-webhook": "enabled"]],
         clientConfig: JSONValue? = nil
     ) -> JSONValue {
         [
             "name": .string(name), "admissionReviewVersions": .array(versions.map { .string($0) }), "sideEffects": "None",
-            "failurePolicy": .string(failurePolicy), "timeoutSeconds": 1,
+            "failurePolicy": .string(failurePolicy), "timeoutSeconds": .integer(Int64(timeoutSeconds)),
             "clientConfig": clientConfig ?? ["url": .string(url(scenario)), "caBundle": .string(caBundle)],
             "rules": [[
                 "apiGroups": [""], "apiVersions": ["v1"], "operations": .array(operations.map { .string($0) }),

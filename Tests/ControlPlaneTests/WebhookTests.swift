@@ -89,7 +89,7 @@ import Testing
         #expect(pod["metadata"]?["annotations"]?["kubectl.kubernetes.io/last-applied-configuration"] != nil)
         let calls = webhook.calls("ok")
         try #require(calls.count == 1)
-        Self.expectHeaders(calls[0], path: "/ok?timeout=1s")
+        Self.expectHeaders(calls[0], path: "/ok?timeout=10s")
         let review = calls[0].review
         Self.expectShape(review, like: try Fixtures.json("08-admission-12-review-request-deny-case.webhook-received.json"))
         #expect(review["request"]?["name"] == "p-ok")
@@ -109,7 +109,7 @@ import Testing
         #expect(beta.body["metadata"]?["annotations"] == betaFixture["metadata"]?["annotations"])
         let betaCalls = webhook.calls("v1beta1")
         try #require(betaCalls.count == 1)
-        Self.expectHeaders(betaCalls[0], path: "/v1beta1?timeout=1s")
+        Self.expectHeaders(betaCalls[0], path: "/v1beta1?timeout=10s")
         let betaExpected = try Fixtures.json("08-admission-06-review-v1beta1-request.webhook-received.json")
         Self.expectShape(betaCalls[0].review, like: betaExpected)
         for key in ["name", "dryRun", "options"] {
@@ -169,8 +169,8 @@ import Testing
             webhook.hook("badpatch-ignore.fx.example.com", scenario: "badpatch", objectLabel: "badpatch-ignore", failurePolicy: "Ignore"),
             webhook.hook("badpatch-fail.fx.example.com", scenario: "badpatch", objectLabel: "badpatch-fail"),
             webhook.hook("badop-fail.fx.example.com", scenario: "badop", objectLabel: "badop-fail"),
-            webhook.hook("slow-ignore.fx.example.com", scenario: "slow", objectLabel: "slow-ignore", failurePolicy: "Ignore"),
-            webhook.hook("slow-fail.fx.example.com", scenario: "slow", objectLabel: "slow-fail"),
+            webhook.hook("slow-ignore.fx.example.com", scenario: "slow", objectLabel: "slow-ignore", failurePolicy: "Ignore", timeoutSeconds: 1),
+            webhook.hook("slow-fail.fx.example.com", scenario: "slow", objectLabel: "slow-fail", timeoutSeconds: 1),
         ])
 
         // The capture's requests get the capture's Status bodies (the timeout names our URL and timeout).
@@ -271,9 +271,9 @@ import Testing
         let skipped = try await harness.apply("p-refused-ignore", Self.pod("p-refused-ignore", label: "refused-ignore"))
         #expect(skipped.stdout == "pod/p-refused-ignore created\n", "\(skipped)")
         let failures = [
-            ("refused-fail", #"Post "https://127.0.0.1:1/x?timeout=1s": dial tcp 127.0.0.1:1: connect: connection refused"#),
-            ("untrusted-fail", #"Post "\#(webhook.url("untrusted"))?timeout=1s": x509: certificate signed by unknown authority"#),
-            ("service-fail", #"Post "https://hook.fx-wh.svc:443/mutate?timeout=1s": dial tcp: lookup hook.fx-wh.svc: no such host"#),
+            ("refused-fail", #"Post "https://127.0.0.1:1/x?timeout=10s": dial tcp 127.0.0.1:1: connect: connection refused"#),
+            ("untrusted-fail", #"Post "\#(webhook.url("untrusted"))?timeout=10s": x509: certificate signed by unknown authority"#),
+            ("service-fail", #"Post "https://hook.fx-wh.svc:443/mutate?timeout=10s": dial tcp: lookup hook.fx-wh.svc: no such host"#),
         ]
         for (label, reason) in failures {
             let answer = try await harness.post("/api/v1/namespaces/fx-wh/pods", Self.pod("p-\(label)", label: label).serialized())
