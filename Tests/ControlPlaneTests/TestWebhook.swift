@@ -42,6 +42,9 @@ final class TestWebhook {
         server = nil
     }
 
+    /// Connections open to the webhook: kept ones stay open between calls.
+    var connections: Int { server?.connectionCount ?? 0 }
+
     var caBundle: String { Data(authority.certificatePEM.utf8).base64EncodedString() }
 
     func url(_ scenario: String) -> String { "https://127.0.0.1:\(server?.port ?? 0)/\(scenario)" }

@@ -17,28 +17,25 @@ enum WebhookFailure: Error {
 
 extension APIServer {
     /// POSTs `review` to the webhook (`<url>?timeout=<N>s`, the apiserver's headers, TLS verified
-    /// against `caBundle`, the whole call limited to `timeoutSeconds`) and returns the decoded reply.
+    /// against `caBundle`, the whole call limited to `timeoutSeconds`) over a kept client, and returns
+    /// the decoded reply.
     func postReview(_ review: JSONValue, to hook: MutatingWebhook) async throws(WebhookFailure) -> JSONValue {
         let url = try Self.endpoint(of: hook) + "?timeout=\(hook.timeoutSeconds)s"
-        var configuration = HTTPClientConfiguration()
-        configuration.userAgent = "kube-apiserver-admission"
-        configuration.timeout = .seconds(hook.timeoutSeconds)
-        configuration.connectTimeout = .seconds(hook.timeoutSeconds)
+        var key = WebhookClients.Key(certificateAuthority: nil, timeoutSeconds: hook.timeoutSeconds)
         if let bundle = hook.clientConfig["caBundle"]?.stringValue, !bundle.isEmpty {
             guard let data = Data(base64Encoded: bundle), let pem = String(data: data, encoding: .utf8),
                 pem.contains("-----BEGIN CERTIFICATE-----")
             else {
                 throw .call("could not get REST client: unable to load root certificates: unable to parse bytes as PEM block")
             }
-            configuration.tls.certificateAuthority = .pem(pem)
+            key.certificateAuthority = pem
         }
         let headers: HTTPHeaders = [
             "User-Agent": "kube-apiserver-admission", "Accept": "application/json, */*", "Content-Type": "application/json",
         ]
         let request = HTTPClientRequest(
             method: .post, url: url, headers: headers, body: review.serialized(), timeout: .seconds(hook.timeoutSeconds))
-        let client = HTTPClient(configuration: configuration)
-        defer { client.shutdown() }
+        let client = webhookClients.client(for: key)
         let response: HTTPClientResponse
         do { response = try await client.execute(request) } catch { throw .call(Self.goText(error, url: url)) }
         guard response.status.isSuccess else { throw .call(Self.statusText(response)) }

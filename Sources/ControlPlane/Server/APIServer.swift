@@ -14,6 +14,8 @@ public final class APIServer {
     private(set) lazy var controllers = Controllers(server: self)
     /// Clients to kubelets (`pods/log`, `nodes/proxy`).
     private(set) lazy var kubelet = KubeletConnector(tls: configuration.kubeletClientTLS)
+    /// Kept clients to admission webhooks.
+    let webhookClients = WebhookClients()
     /// API requests served, by verb and resource: `apiserver_request_total` on `/metrics`.
     public private(set) var requestCounts: [RequestCountKey: Int] = [:]
 
@@ -42,6 +44,7 @@ public final class APIServer {
         await server?.stop(gracePeriod: .seconds(1))
         server = nil
         kubelet.shutdown()
+        webhookClients.shutdown()
     }
 
     private func makeRouter() -> Router {
