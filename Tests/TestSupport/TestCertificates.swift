@@ -64,18 +64,25 @@ public struct TestCertificates: Sendable {
         ])
     }
 
+    /// Runs openssl with its errors in a file, not a pipe: a pipe's end inherited by a child another
+    /// test spawns at the same moment (a curl left waiting on a server) would keep the read from ever
+    /// seeing its end, and this runs on the loop those servers need.
     private func openssl(_ arguments: [String]) throws {
+        let errorsPath = "\(directory)/openssl-\(arguments.first ?? "").err"
+        guard FileManager.default.createFile(atPath: errorsPath, contents: nil), let errors = FileHandle(forWritingAtPath: errorsPath) else {
+            throw TestSupportError("cannot create \(errorsPath)")
+        }
+        defer { try? errors.close() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         process.arguments = arguments
-        let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         let waitForExit = try process.launchForWaiting()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
         waitForExit()
         guard process.terminationStatus == 0 else {
-            throw TestSupportError("openssl \(arguments.first ?? "") failed: \(String(decoding: message, as: UTF8.self))")
+            let message = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
+            throw TestSupportError("openssl \(arguments.first ?? "") failed: \(message)")
         }
     }
 }
