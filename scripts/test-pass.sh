@@ -23,8 +23,8 @@ if [ "$status" -ne 0 ]; then
     # An issue's message may run over several lines, and its comment (what the test printed of the
     # failing call) follows on a `↳` line: both are kept with it, up to the next test event.
     awk '/^(◇|✔|✘)/ { keep = 0 }
-        /^✘/ && !/^✘ Test run with/ { keep = 1 }
-        keep || /error:|Fatal error|Assertion failed|Crash|Caught signal|exited with signal/' "$log" | cut -c1-1000 | tail -80
+        /^✘.* recorded an issue/ { keep = 1 }
+        /^✘/ && !/^✘ Test run with/ || keep || /error:|Fatal error|Assertion failed|Crash|Caught signal|exited with signal/' "$log" | cut -c1-1000 | tail -80
     grep -E '^✘ Test run with|Executed .* tests' "$log" | tail -2
 fi
 exit "$status"

@@ -55,6 +55,8 @@ public final class RawConnection: @unchecked Sendable {
     // @unchecked: used by the one thread that runs its script.
     private let fd: Int32
     private var pending: [UInt8] = []
+    /// Reads that brought bytes: requests pipelined in one write arrive in one.
+    public private(set) var reads = 0
 
     init(fd: Int32) {
         self.fd = fd
@@ -86,6 +88,7 @@ public final class RawConnection: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 65536)
         let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         guard n > 0 else { return false }
+        reads += 1
         pending += buffer[..<n]
         return true
     }

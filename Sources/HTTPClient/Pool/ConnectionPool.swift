@@ -26,16 +26,29 @@ final class ConnectionPool {
     private var sweepDue: UInt64?
     /// Kept connections idle longer are closed rather than used (curl's CURLOPT_MAXAGE_CONN default).
     private static let maxIdleMilliseconds: UInt64 = 118_000
+    /// Requests one connection carries at once when they may be pipelined: a lease renewal is about
+    /// 500 bytes, so a full pipeline fits in one TLS record.
+    static let pipelineDepth = 16
+    /// A request is sent again at most this often when its connections break under it.
+    private static let maxRetries = 3
+    /// Connections whose gathered requests go out at the end of this loop turn.
+    private var unflushed: [PooledConnection] = []
+    /// Runs the flush: an idle handle, which also keeps the loop from waiting in its poll before it.
+    private let flusher: UnsafeMutablePointer<uv_idle_t>
 
     init(configuration: HTTPClientConfiguration, admission: Admission) {
         precondition(CurlGlobal.initialized, "curl_global_init failed")
         self.configuration = configuration
         self.admission = admission
         receiveBuffer = .allocate(byteCount: 64 << 10, alignment: 16)
+        flusher = LoopHandles.allocate(uv_idle_t.self)
+        uv_idle_init(EventLoop.shared.uv, flusher)
+        LoopHandles.attach(FlushTarget(self), to: cuv_handle(flusher))
     }
 
     isolated deinit {
         receiveBuffer.deallocate()
+        LoopHandles.close(cuv_handle(flusher))
     }
 
     private var now: UInt64 { uv_now(EventLoop.shared.uv) }
@@ -66,9 +79,15 @@ final class ConnectionPool {
         dispatch(exchange)
     }
 
-    /// Puts `exchange` on a kept connection of its route, or on a new one.
+    /// Puts `exchange` behind the requests gathered on a connection in this loop turn when both may
+    /// be pipelined, else on a kept connection of its route, else on a new one.
     private func dispatch(_ exchange: Exchange) {
         let route = exchange.route
+        if let filling = route.filling, filling.canPipeline(exchange, depth: Self.pipelineDepth) {
+            exchange.connection = filling
+            filling.begin(exchange)
+            return
+        }
         while let connection = route.idle.popLast() {
             guard now &- connection.idleSince <= Self.maxIdleMilliseconds else {
                 connection.close()
@@ -76,6 +95,7 @@ final class ConnectionPool {
             }
             exchange.connection = connection
             connection.begin(exchange)
+            route.filling = exchange.pipelines ? connection : nil
             return
         }
         let handle: EasyHandle
@@ -89,11 +109,38 @@ final class ConnectionPool {
         connections[ObjectIdentifier(connection)] = connection
         exchange.connection = connection
         connection.open(for: exchange)
+        route.filling = exchange.pipelines ? connection : nil
     }
 
-    /// Sends `exchange` again, on another connection: its kept one broke before any answer came.
+    /// Sends `exchange` again, on another connection: its kept one broke before any answer came, or
+    /// a request ahead of it in a pipeline ended the connection.
     func retry(_ exchange: Exchange) {
-        if isClosed { exchange.refuse() } else { dispatch(exchange) }
+        guard !exchange.isFinished else { return }
+        exchange.connection = nil
+        exchange.retries += 1
+        if isClosed {
+            exchange.refuse()
+        } else if exchange.retries > Self.maxRetries {
+            exchange.fail(HTTPClientError(.transport, detail: "the connection closed before the answer, \(Self.maxRetries) times", request: exchange.request))
+        } else {
+            dispatch(exchange)
+        }
+    }
+
+    /// Has `connection` write what it gathered at the end of this loop turn, with whatever joins it by then.
+    func flushSoon(_ connection: PooledConnection) {
+        if unflushed.isEmpty { uv_idle_start(flusher) { idle in
+                LoopActor.assumeIsolated { LoopHandles.owner(of: cuv_handle(idle!), as: FlushTarget.self)?.flush() }
+            } }
+        if unflushed.last !== connection { unflushed.append(connection) }
+    }
+
+    fileprivate func flush() {
+        uv_idle_stop(flusher)
+        let connections = unflushed
+        unflushed.removeAll(keepingCapacity: true)
+        for route in routes { route.filling = nil }
+        for connection in connections { connection.flush() }
     }
 
     /// Takes back a connection that is open and free; the pool keeps `maxIdleConnections` of them.
@@ -127,11 +174,13 @@ final class ConnectionPool {
         let current = now
         var next: UInt64?
         for connection in Array(connections.values) {
-            guard let exchange = connection.exchange, let deadline = exchange.deadline else { continue }
-            if deadline <= current {
-                exchange.timeOut()
-            } else {
-                next = min(next ?? deadline, deadline)
+            for exchange in connection.exchanges {
+                guard let deadline = exchange.deadline else { continue }
+                if deadline <= current {
+                    exchange.timeOut()
+                } else {
+                    next = min(next ?? deadline, deadline)
+                }
             }
         }
         if let next { scheduleSweep(at: next) }
@@ -144,7 +193,7 @@ final class ConnectionPool {
         guard !isClosed else { return }
         isClosed = true
         for connection in Array(connections.values) {
-            connection.exchange?.refuse()
+            for exchange in connection.exchanges { exchange.refuse() }
             connection.close()
         }
         for route in routes { route.closeIdle() }
@@ -152,4 +201,12 @@ final class ConnectionPool {
         sweep?.cancel()
         sweep = nil
     }
+}
+
+/// The flush handle's owner: it must not keep the pool alive.
+@LoopActor
+private final class FlushTarget {
+    weak var pool: ConnectionPool?
+    init(_ pool: ConnectionPool) { self.pool = pool }
+    func flush() { pool?.flush() }
 }

@@ -18,6 +18,12 @@ final class Exchange: AdmittedCall {
     var connection: PooledConnection?
     private(set) var isFinished = false
     private var isAdmitted = false
+    /// Times it was sent again on another connection.
+    var retries = 0
+    /// A PUT of a bounded body may be pipelined: sending it twice, should its connection break before
+    /// the answer, replaces the object with the same one again (and a stale resourceVersion makes the
+    /// second a conflict, not a second change). A lease renewal is one.
+    let pipelines: Bool
 
     init(request: HTTPClientRequest, route: PoolRoute, configuration: HTTPClientConfiguration, pool: ConnectionPool) {
         self.request = request
@@ -26,6 +32,7 @@ final class Exchange: AdmittedCall {
         admission = pool.admission
         timeout = request.timeout ?? configuration.timeout
         wire = route.encode(request, bearerToken: configuration.bearerToken)
+        pipelines = request.method == .put && wire.count <= 16 << 10
     }
 
     func start() { admission.enter(self) }
@@ -49,7 +56,7 @@ final class Exchange: AdmittedCall {
 
     private func giveUp(_ error: HTTPClientError) {
         guard !isFinished else { return }
-        if let connection, connection.exchange === self { connection.abandon() }
+        connection?.abandon(self)
         fail(error)
     }
 

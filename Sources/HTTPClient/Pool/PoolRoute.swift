@@ -22,6 +22,8 @@ final class PoolRoute {
     private static let maxHeaderBlocks = 8
     /// Most recently used last: it is taken first, so that a quiet period lets the others age out.
     var idle: [PooledConnection] = []
+    /// The connection gathering pipelined requests in this loop turn, if any.
+    weak var filling: PooledConnection?
 
     init(_ route: Route, configuration: HTTPClientConfiguration) {
         self.route = route

@@ -5,11 +5,15 @@ import HTTP
 import Loop
 
 /// One connection of the pool. curl opens and secures it (CURLOPT_CONNECT_ONLY, on libuv's thread
-/// pool, as a blocking connect must not stall the loop); requests go out one at a time, and their
-/// answers come back, through OpenSSL on curl's SSL (or the socket, for plain HTTP) directly, or over
-/// `curl_easy_send` and `curl_easy_recv` when curl's TLS backend is not OpenSSL. The socket stays
-/// polled for input from the first request to the close: between requests that costs nothing, and it
-/// tells at once when the server closes a kept connection.
+/// pool, as a blocking connect must not stall the loop); requests go out and their answers come back
+/// through OpenSSL on curl's SSL (or the socket, for plain HTTP) directly, or over `curl_easy_send` and
+/// `curl_easy_recv` when curl's TLS backend is not OpenSSL.
+///
+/// Requests that may be sent again (see `Exchange.pipelines`) are pipelined: those that join in one
+/// loop turn leave in one write, and their answers are read in order. A heartbeat's lease renewals,
+/// due together on their grid, then cost one TLS record and one `send` for many instead of one each.
+/// The socket stays polled for input from the first request to the close: between requests that
+/// costs nothing, and it tells at once when the server closes a kept connection.
 @LoopActor
 final class PooledConnection {
     enum State { case connecting, busy, idle, closed }
@@ -18,14 +22,19 @@ final class PooledConnection {
     private let handle: EasyHandle
     private weak var pool: ConnectionPool?
     private(set) var state = State.connecting
-    /// The request on the connection, or waiting for it to open.
-    private(set) var exchange: Exchange?
+    /// The requests on the connection, in the order they were sent: the first is being answered.
+    private(set) var exchanges: [Exchange] = []
     /// Requests answered on it: a kept connection the server closed may be retried elsewhere.
     private(set) var answered = 0
     private(set) var idleSince: UInt64 = 0
     private var poll: UnsafeMutablePointer<uv_poll_t>?
     private var events: Int32 = 0
-    private var sent = 0
+    /// The bytes being written, left untouched until all are sent (OpenSSL retries a write with the
+    /// same buffer), and how many of them went.
+    private var writing: [UInt8] = []
+    private var written = 0
+    /// Requests that joined since: they go with the next write.
+    private var gathered: [UInt8] = []
     private let parser = ResponseParser()
     /// Set when the pool does the connection's I/O itself (see `ccurl_wire_send`): curl's SSL, or nil
     /// for plain TCP.
@@ -44,11 +53,18 @@ final class PooledConnection {
     var isWatched: Bool { events != 0 }
     var isDirect: Bool { direct }
 
+    /// Whether `exchange` may follow the requests on this connection, open or opening: only behind
+    /// requests that may be sent again, as it too may have to go again if the connection breaks
+    /// before its answer.
+    func canPipeline(_ exchange: Exchange, depth: Int) -> Bool {
+        (state == .busy || state == .connecting) && exchanges.count < depth && exchange.pipelines && exchanges.allSatisfy(\.pipelines)
+    }
+
     // MARK: opening
 
     /// Opens the connection for `exchange`, which is sent once it is open.
     func open(for exchange: Exchange) {
-        self.exchange = exchange
+        exchanges = [exchange]
         let queued = ConnectStart(easy: handle.easy, connection: self).run()
         if queued != 0 {
             let reason = String(cString: uv_strerror(queued))
@@ -61,9 +77,10 @@ final class PooledConnection {
         guard state == .connecting else { return }  // closed meanwhile: the client shut down
         guard code == CURLE_OK else {
             let detail = String(cString: handle.errorBuffer)
-            if let exchange { exchange.fail(HTTPClientError(code: code, detail: detail, request: exchange.request)) }
-            exchange = nil
+            let waiting = exchanges
+            exchanges = []
             close()
+            for exchange in waiting { exchange.fail(HTTPClientError(code: code, detail: detail, request: exchange.request)) }
             return
         }
         var socket: curl_socket_t = -1
@@ -80,8 +97,11 @@ final class PooledConnection {
         uv_poll_init_socket(EventLoop.shared.uv, poll, socket)
         LoopHandles.attach(self, to: cuv_handle(poll))
         self.poll = poll
-        if let exchange {
-            begin(exchange)
+        if !exchanges.isEmpty {
+            let waiting = exchanges
+            exchanges = []
+            state = .busy
+            for exchange in waiting { begin(exchange) }
         } else {
             // Its request gave up (cancelled, timed out) while it opened: keep it for the next one.
             pool?.release(self)
@@ -89,34 +109,45 @@ final class PooledConnection {
     }
 
     private func failOpening(_ reason: String) {
-        if let exchange { exchange.fail(HTTPClientError(.connect, detail: reason, request: exchange.request)) }
-        exchange = nil
+        let waiting = exchanges
+        exchanges = []
         close()
+        for exchange in waiting { exchange.fail(HTTPClientError(.connect, detail: reason, request: exchange.request)) }
     }
 
-    // MARK: one request
+    // MARK: requests
 
-    /// Sends `exchange` on this open connection.
+    /// Sends `exchange` on this connection, idle or (see `canPipeline`) busy, or once it is open: its
+    /// bytes join those gathered in this loop turn, which the pool flushes at the turn's end.
     func begin(_ exchange: Exchange) {
+        guard state != .connecting else { return exchanges.append(exchange) }
+        if exchanges.isEmpty { parser.reset(skipsBody: exchange.request.method == .head) }
         state = .busy
-        self.exchange = exchange
-        sent = 0
-        parser.reset(skipsBody: exchange.request.method == .head)
+        exchanges.append(exchange)
+        gathered.append(contentsOf: exchange.wire)
+        pool?.flushSoon(self)
+    }
+
+    /// Writes what was gathered, unless a write is still under way (it follows that one).
+    func flush() {
+        guard state == .busy, written == writing.count, !gathered.isEmpty else { return }
+        swap(&writing, &gathered)
+        gathered.removeAll(keepingCapacity: true)
+        written = 0
         send()
     }
 
     private func send() {
-        guard let exchange else { return }
-        let wire = exchange.wire
-        while sent < wire.count {
+        while written < writing.count {
             var count = 0
             // A send that would block is retried with the same bytes at the same address, as OpenSSL requires.
-            let code = wire.withUnsafeBytes { write($0.baseAddress! + sent, $0.count - sent, &count) }
-            if code == CURLE_AGAIN { return watch(Int32(UV_WRITABLE.rawValue)) }
+            let code = writing.withUnsafeBytes { write($0.baseAddress! + written, $0.count - written, &count) }
+            if code == CURLE_AGAIN { return awaitIO() }
             guard code == CURLE_OK else { return fail(code, mayRetry: true) }
-            sent += count
+            written += count
         }
-        watch(Int32(UV_READABLE.rawValue))
+        if !gathered.isEmpty { return flush() }
+        awaitIO()
     }
 
     private func receive() {
@@ -125,53 +156,73 @@ final class PooledConnection {
         while state == .busy {
             var count = 0
             let code = read(into: buffer, &count)
-            if code == CURLE_AGAIN { return awaitInput() }
+            if code == CURLE_AGAIN { return awaitIO() }
             guard code == CURLE_OK else { return fail(code, mayRetry: parser.receivedBytes == 0) }
-            let outcome = count == 0
-                ? parser.executeEndOfStream() : parser.execute(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-            switch outcome {
-            case .incomplete: continue
-            case .complete(let reusable): return complete(reusable: reusable)
-            case .failed(let reason):
-                let closedEarly = count == 0 && parser.receivedBytes == 0
-                return fail(HTTPClientError(.transport, detail: reason, request: exchange!.request), mayRetry: closedEarly)
-            }
+            if count == 0 { return _ = parse(nil) }
+            if !parse(UnsafeRawBufferPointer(rebasing: buffer[..<count])) { return }
         }
     }
 
-    private func complete(reusable: Bool) {
-        let exchange = exchange!
-        self.exchange = nil
+    /// Parses `bytes` (nil: the end of the stream) into the answers of the requests in order; false
+    /// when the connection is done with.
+    private func parse(_ bytes: UnsafeRawBufferPointer?) -> Bool {
+        var rest = bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        repeat {
+            let outcome = bytes == nil ? parser.executeEndOfStream() : parser.execute(rest)
+            switch outcome {
+            case .incomplete:
+                return true
+            case .complete(let keepAlive, let consumed):
+                rest = UnsafeRawBufferPointer(rebasing: rest[consumed...])
+                // Bytes after the last answer: the connection cannot be trusted with another request.
+                let next = exchanges.count > 1 ? exchanges[1] : nil
+                guard complete(reusable: keepAlive && (next != nil || rest.isEmpty)) else { return false }
+                parser.reset(skipsBody: next?.request.method == .head)
+                if next == nil { return false }
+            case .failed(let reason):
+                let closedEarly = bytes == nil && parser.receivedBytes == 0
+                fail(HTTPClientError(.transport, detail: reason, request: exchanges[0].request), mayRetry: closedEarly)
+                return false
+            }
+        } while !rest.isEmpty
+        return true
+    }
+
+    /// Hands the first request its answer; false when the connection closed.
+    private func complete(reusable: Bool) -> Bool {
+        let exchange = exchanges.removeFirst()
         answered += 1
         let response = HTTPClientResponse(status: parser.status, headers: parser.headers, body: parser.body)
-        if reusable, let pool {
-            pool.release(self)
-        } else {
+        if !reusable {
             close()
+        } else if exchanges.isEmpty, let pool {
+            pool.release(self)
         }
         exchange.succeed(response)
+        return state == .busy
     }
 
     private func fail(_ code: CURLcode, mayRetry: Bool) {
+        guard !exchanges.isEmpty else { return close() }
         let detail = String(cString: handle.errorBuffer)
-        fail(HTTPClientError(code: code, detail: detail, request: exchange!.request), mayRetry: mayRetry)
+        fail(HTTPClientError(code: code, detail: detail, request: exchanges[0].request), mayRetry: mayRetry)
     }
 
-    /// Ends the request with `error`, or has the pool send it again when a kept connection broke before
-    /// any answer came: the server had closed it (idle timeout, restart) as the request went out. curl
-    /// does the same, whatever the method.
+    /// Ends the first request with `error`, or has the pool send it again when a kept connection broke
+    /// before any answer came: the server had closed it (idle timeout, restart) as the request went out.
+    /// curl does the same, whatever the method. The requests behind it go again.
     private func fail(_ error: HTTPClientError, mayRetry: Bool) {
-        let exchange = exchange!
-        self.exchange = nil
+        let first = exchanges.removeFirst()
         let retry = mayRetry && answered > 0
         close()
-        if retry, let pool { pool.retry(exchange) } else { exchange.fail(error) }
+        if retry, let pool { pool.retry(first) } else { first.fail(error) }
     }
 
-    /// The request gave up (cancelled, timed out): a connection still opening is kept for the next
-    /// request; one in the middle of a request cannot be used again.
-    func abandon() {
-        exchange = nil
+    /// `exchange` gave up (cancelled, timed out): a connection still opening is kept for the next
+    /// request; one that sent it cannot be used again, and the requests behind it go again.
+    func abandon(_ exchange: Exchange) {
+        guard let index = exchanges.firstIndex(where: { $0 === exchange }) else { return }
+        exchanges.remove(at: index)
         if state == .busy { close() }
     }
 
@@ -188,9 +239,10 @@ final class PooledConnection {
     private func idleInput() {
         guard let pool else { return close() }
         var count = 0
-        if read(into: pool.receiveBuffer, &count) == CURLE_AGAIN { awaitInput() } else { close() }
+        if read(into: pool.receiveBuffer, &count) == CURLE_AGAIN { awaitIO() } else { close() }
     }
 
+    /// Closes the connection; requests still on it are sent again on others.
     func close() {
         guard state != .closed else { return }
         if state == .idle, let index = route.idle.firstIndex(where: { $0 === self }) { route.idle.remove(at: index) }
@@ -200,6 +252,11 @@ final class PooledConnection {
         if let poll { LoopHandles.close(cuv_handle(poll)) }
         poll = nil
         pool?.forget(self)
+        let behind = exchanges
+        exchanges = []
+        for exchange in behind {
+            if let pool { pool.retry(exchange) } else { exchange.refuse() }
+        }
     }
 
     // MARK: the socket
@@ -214,11 +271,13 @@ final class PooledConnection {
             : curl_easy_recv(handle.easy, buffer.baseAddress, buffer.count, &count)
     }
 
-    /// Reading stopped for want of input, or, rarely, for want of room to send (OpenSSL answering a
-    /// TLS 1.3 key update): the socket is watched for what OpenSSL waits for.
-    private func awaitInput() {
-        let writable = ccurl_wire_wants_write(ssl) != 0 ? Int32(UV_WRITABLE.rawValue) : 0
-        watch(Int32(UV_READABLE.rawValue) | writable)
+    /// The socket is watched for input, always: answers are read while later requests still go out,
+    /// or a server that waits for its answers to be read before it reads on would wait forever. It is
+    /// watched for room to send while bytes wait to go, and, rarely, when OpenSSL must send to read on
+    /// (answering a TLS 1.3 key update).
+    private func awaitIO() {
+        let sending = written < writing.count || ccurl_wire_wants_write(ssl) != 0
+        watch(Int32(UV_READABLE.rawValue) | (sending ? Int32(UV_WRITABLE.rawValue) : 0))
     }
 
     private func watch(_ wanted: Int32) {
@@ -234,7 +293,9 @@ final class PooledConnection {
     /// An error status is left to the next send or receive, which reads curl's account of it.
     private func ready() {
         switch state {
-        case .busy: if let exchange, sent < exchange.wire.count { send() } else { receive() }
+        case .busy:
+            if written < writing.count { send() }
+            if state == .busy { receive() }
         case .idle: idleInput()
         case .connecting, .closed: break
         }

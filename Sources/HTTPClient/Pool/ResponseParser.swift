@@ -2,14 +2,15 @@ import CHTTPParser
 import HTTP
 
 /// Reads one HTTP/1.x response at a time with http-parser: a `Content-Length`, chunked or
-/// read-until-close body, as a real apiserver sends them. Interim (1xx) answers are skipped. Not tied
-/// to an actor: only its connection drives it, on the loop.
+/// read-until-close body, as a real apiserver sends them. Interim (1xx) answers are skipped. It stops
+/// where a response ends, so that the bytes after it (the answer to a pipelined request) are left for
+/// the next. Not tied to an actor: only its connection drives it, on the loop.
 final class ResponseParser {
     enum Outcome: Equatable {
         case incomplete
-        /// The response ended; `reusable` when the server keeps the connection open and sent
-        /// nothing after it.
-        case complete(reusable: Bool)
+        /// The response ended after `consumed` of the bytes given; `keepAlive` when the server keeps
+        /// the connection open.
+        case complete(keepAlive: Bool, consumed: Int)
         case failed(String)
     }
 
@@ -23,8 +24,6 @@ final class ResponseParser {
     private(set) var receivedBytes = 0
     private var skipsBody = false
     private var ended = false
-    /// Bytes followed the response: the connection cannot be trusted with another request.
-    private var trailing = false
     private var reason: [UInt8] = []
     private var field: [UInt8] = []
     private var value: [UInt8] = []
@@ -34,7 +33,6 @@ final class ResponseParser {
         parser = .allocate(capacity: 1)
         settings = .allocate(capacity: 1)
         http_parser_settings_init(settings)
-        settings.pointee.on_message_begin = { p in ResponseParser.from(p).messageBegin() }
         settings.pointee.on_status = { p, at, n in
             ResponseParser.from(p).reason.append(contentsOf: UnsafeRawBufferPointer(start: at, count: n))
             return 0
@@ -64,7 +62,6 @@ final class ResponseParser {
         http_parser_init(parser, HTTP_RESPONSE)
         self.skipsBody = skipsBody
         receivedBytes = 0
-        trailing = false
         startMessage()
     }
 
@@ -79,11 +76,12 @@ final class ResponseParser {
         inValue = false
     }
 
-    /// Parses the next bytes of the response.
+    /// Parses the next bytes of the response, up to its end.
     func execute(_ bytes: UnsafeRawBufferPointer) -> Outcome {
         guard let start = bytes.baseAddress, !bytes.isEmpty else { return .incomplete }
-        receivedBytes += bytes.count
-        return run(start.assumingMemoryBound(to: CChar.self), bytes.count)
+        let outcome = run(start.assumingMemoryBound(to: CChar.self), bytes.count)
+        if case .complete(_, let consumed) = outcome { receivedBytes += consumed } else { receivedBytes += bytes.count }
+        return outcome
     }
 
     /// The server closed the connection: that ends a body read until close, and nothing else.
@@ -93,11 +91,12 @@ final class ResponseParser {
 
     private func run(_ start: UnsafePointer<CChar>?, _ count: Int) -> Outcome {
         chp_set_data(parser, Unmanaged.passUnretained(self).toOpaque())
-        _ = http_parser_execute(parser, settings, start, count)
+        let consumed = http_parser_execute(parser, settings, start, count)
         chp_set_data(parser, nil)
         let code = chp_errno(parser)
         if ended {
-            return .complete(reusable: !trailing && code == HPE_OK.rawValue && http_should_keep_alive(parser) != 0)
+            // Paused at the response's end (see `messageComplete`).
+            return .complete(keepAlive: http_should_keep_alive(parser) != 0, consumed: consumed)
         }
         if code != HPE_OK.rawValue {
             return .failed(String(cString: http_errno_description(http_errno(rawValue: code))))
@@ -106,12 +105,6 @@ final class ResponseParser {
     }
 
     // MARK: - http-parser callbacks (0 continues, anything else stops)
-
-    private func messageBegin() -> Int32 {
-        guard ended else { return 0 }
-        trailing = true
-        return 1
-    }
 
     private func headerField(_ at: UnsafePointer<CChar>?, _ n: Int) -> Int32 {
         if inValue {
@@ -151,6 +144,7 @@ final class ResponseParser {
             return 0
         }
         ended = true
+        http_parser_pause(parser, 1)
         return 0
     }
 }
