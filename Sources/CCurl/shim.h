@@ -210,4 +210,7 @@ static inline CURLcode ccurl_wire_recv(SSL *ssl, curl_socket_t socket, void *buf
 
 /// Whether the last SSL call waits for the socket to take more (a TLS 1.3 key update answered while reading).
 static inline int ccurl_wire_wants_write(SSL *ssl) { return ssl != NULL && SSL_want_write(ssl); }
+// Whether OpenSSL holds bytes it read ahead (a partial record counts): without any, a short read
+// drained the socket, and asking it again would only return EAGAIN.
+static inline int ccurl_wire_has_pending(SSL *ssl) { return ssl != NULL && SSL_has_pending(ssl); }
 #endif

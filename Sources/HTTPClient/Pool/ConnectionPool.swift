@@ -95,7 +95,7 @@ final class ConnectionPool {
             }
             exchange.connection = connection
             connection.begin(exchange)
-            route.filling = exchange.pipelines ? connection : nil
+            if exchange.pipelines { route.filling = connection }
             return
         }
         let handle: EasyHandle
@@ -109,7 +109,7 @@ final class ConnectionPool {
         connections[ObjectIdentifier(connection)] = connection
         exchange.connection = connection
         connection.open(for: exchange)
-        route.filling = exchange.pipelines ? connection : nil
+        if exchange.pipelines { route.filling = connection }
     }
 
     /// Sends `exchange` again, on another connection: its kept one broke before any answer came, or

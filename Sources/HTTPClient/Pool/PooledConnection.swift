@@ -160,6 +160,9 @@ final class PooledConnection {
             guard code == CURLE_OK else { return fail(code, mayRetry: parser.receivedBytes == 0) }
             if count == 0 { return _ = parse(nil) }
             if !parse(UnsafeRawBufferPointer(rebasing: buffer[..<count])) { return }
+            // Answers to pipelined requests are still due: a short read that OpenSSL holds nothing
+            // beyond means the socket is drained, and the poll says when more comes.
+            if direct, count < buffer.count, ccurl_wire_has_pending(ssl) == 0 { return awaitIO() }
         }
     }
 
