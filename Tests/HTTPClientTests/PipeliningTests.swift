@@ -59,6 +59,26 @@ import Testing
         #expect(seen.reads <= 6, "\(seen.counts.withLock { $0 })")
     }
 
+    /// Merge and strategic merge patches set the same fields if sent twice: they pipeline with PUTs.
+    @Test func mergePatchesPipelineWithPuts() async throws {
+        let server = try RawServer { connection, _ in
+            while let head = connection.readRequest() { connection.send(Self.echo(head)) }
+        }
+        defer { server.stop() }
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        let url = "http://127.0.0.1:\(server.port)"
+        let patch = { (path: String, type: String) in
+            HTTPClientRequest(method: .patch, url: url + path, headers: ["Content-Type": type], body: Array("{}".utf8))
+        }
+        let requests = Self.puts(url, ["/a"]) + [
+            patch("/b", "application/strategic-merge-patch+json"), patch("/c", "application/merge-patch+json"),
+        ]
+        let answers = await Self.burst(client, requests)
+        #expect(answers.map { try? $0.get() } == ["/a", "/b", "/c"])
+        #expect(server.connections == 1)
+    }
+
     @Test func otherMethodsAreNotPipelined() async throws {
         let server = try RawServer { connection, _ in
             while let head = connection.readRequest() { connection.send(Self.echo(head)) }
@@ -68,7 +88,7 @@ import Testing
         defer { client.shutdown() }
         let url = "http://127.0.0.1:\(server.port)"
         let requests = [HTTPClientRequest(url: url + "/a"), HTTPClientRequest(url: url + "/b"),
-                        HTTPClientRequest(method: .post, url: url + "/c", body: [1]), HTTPClientRequest(method: .patch, url: url + "/d", body: [1])]
+                        HTTPClientRequest(method: .post, url: url + "/c", body: [1]), HTTPClientRequest(method: .patch, url: url + "/d", headers: ["Content-Type": "application/json-patch+json"], body: [1])]
         let answers = await Self.burst(client, requests)
         #expect(answers.map { try? $0.get() } == ["/a", "/b", "/c", "/d"])
         #expect(server.connections == 4)

@@ -20,9 +20,11 @@ final class Exchange: AdmittedCall {
     private var isAdmitted = false
     /// Times it was sent again on another connection.
     var retries = 0
-    /// A PUT of a bounded body may be pipelined: sending it twice, should its connection break before
-    /// the answer, replaces the object with the same one again (and a stale resourceVersion makes the
-    /// second a conflict, not a second change). A lease renewal is one.
+    /// A request of a bounded body that may be sent twice, should its connection break before the
+    /// answer, may be pipelined: a PUT replaces the object with the same one again (a stale
+    /// resourceVersion makes the second a conflict, not a second change); a merge or strategic merge
+    /// PATCH sets the same fields again (a JSON patch, which may add to a list, is not one). Lease
+    /// renewals and node status heartbeats are.
     let pipelines: Bool
 
     init(request: HTTPClientRequest, route: PoolRoute, configuration: HTTPClientConfiguration, pool: ConnectionPool) {
@@ -32,7 +34,17 @@ final class Exchange: AdmittedCall {
         admission = pool.admission
         timeout = request.timeout ?? configuration.timeout
         wire = route.encode(request, bearerToken: configuration.bearerToken)
-        pipelines = request.method == .put && wire.count <= 16 << 10
+        pipelines = wire.count <= 16 << 10 && Self.repeatable(request)
+    }
+
+    private static func repeatable(_ request: HTTPClientRequest) -> Bool {
+        switch request.method {
+        case .put: return true
+        case .patch:
+            let type = request.headers["Content-Type"] ?? ""
+            return type.hasPrefix("application/merge-patch+json") || type.hasPrefix("application/strategic-merge-patch+json")
+        default: return false
+        }
     }
 
     func start() { admission.enter(self) }
