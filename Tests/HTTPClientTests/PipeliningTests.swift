@@ -33,6 +33,14 @@ import Testing
         return results
     }
 
+    /// A server that answers every request with its target, and a client.
+    private static func echoServerAndClient() throws -> (RawServer, HTTPClient, String) {
+        let server = try RawServer { connection, _ in
+            while let head = connection.readRequest() { connection.send(Self.echo(head)) }
+        }
+        return (server, HTTPClient(), "http://127.0.0.1:\(server.port)")
+    }
+
     private static func puts(_ url: String, _ paths: [String]) -> [HTTPClientRequest] {
         paths.map { HTTPClientRequest(method: .put, url: url + $0, body: Array(#"{"spec":{}}"#.utf8)) }
     }
@@ -61,13 +69,8 @@ import Testing
 
     /// Merge and strategic merge patches set the same fields if sent twice: they pipeline with PUTs.
     @Test func mergePatchesPipelineWithPuts() async throws {
-        let server = try RawServer { connection, _ in
-            while let head = connection.readRequest() { connection.send(Self.echo(head)) }
-        }
-        defer { server.stop() }
-        let client = HTTPClient()
-        defer { client.shutdown() }
-        let url = "http://127.0.0.1:\(server.port)"
+        let (server, client, url) = try Self.echoServerAndClient()
+        defer { server.stop(); client.shutdown() }
         let patch = { (path: String, type: String) in
             HTTPClientRequest(method: .patch, url: url + path, headers: ["Content-Type": type], body: Array("{}".utf8))
         }
@@ -80,13 +83,8 @@ import Testing
     }
 
     @Test func otherMethodsAreNotPipelined() async throws {
-        let server = try RawServer { connection, _ in
-            while let head = connection.readRequest() { connection.send(Self.echo(head)) }
-        }
-        defer { server.stop() }
-        let client = HTTPClient()
-        defer { client.shutdown() }
-        let url = "http://127.0.0.1:\(server.port)"
+        let (server, client, url) = try Self.echoServerAndClient()
+        defer { server.stop(); client.shutdown() }
         let requests = [HTTPClientRequest(url: url + "/a"), HTTPClientRequest(url: url + "/b"),
                         HTTPClientRequest(method: .post, url: url + "/c", body: [1]), HTTPClientRequest(method: .patch, url: url + "/d", headers: ["Content-Type": "application/json-patch+json"], body: [1])]
         let answers = await Self.burst(client, requests)
