@@ -152,18 +152,21 @@ static inline void ccurl_wire_describe(int ssl_error, int saved_errno, char *det
     ERR_clear_error();
 }
 
+/// A plain socket call's result `n` as curl words it: CURLE_OK with the count, CURLE_AGAIN, or `failure`
+/// with `detail`.
+static inline CURLcode ccurl_wire_socket_result(ssize_t n, size_t *count, CURLcode failure, char *detail) {
+    if (n >= 0) { *count = (size_t)n; return CURLE_OK; }
+    if (ccurl_wire_would_block()) return CURLE_AGAIN;
+    ccurl_wire_describe(SSL_ERROR_SYSCALL, errno, detail);
+    return failure;
+}
+
 /// As curl_easy_send: CURLE_OK with the count sent, CURLE_AGAIN, or CURLE_SEND_ERROR with `detail`.
 /// Over TLS a send that would block must be repeated with the same bytes (OpenSSL's rule). A NULL
 /// `ssl` is a plain TCP connection.
 static inline CURLcode ccurl_wire_send(SSL *ssl, curl_socket_t socket, const void *buffer, size_t length, size_t *sent, char *detail) {
     *sent = 0;
-    if (ssl == NULL) {
-        ssize_t n = send(socket, buffer, length, MSG_NOSIGNAL);
-        if (n >= 0) { *sent = (size_t)n; return CURLE_OK; }
-        if (ccurl_wire_would_block()) return CURLE_AGAIN;
-        ccurl_wire_describe(SSL_ERROR_SYSCALL, errno, detail);
-        return CURLE_SEND_ERROR;
-    }
+    if (ssl == NULL) return ccurl_wire_socket_result(send(socket, buffer, length, MSG_NOSIGNAL), sent, CURLE_SEND_ERROR, detail);
     ERR_clear_error();
     errno = 0;
     int n = SSL_write(ssl, buffer, length > INT_MAX ? INT_MAX : (int)length);
@@ -178,13 +181,7 @@ static inline CURLcode ccurl_wire_send(SSL *ssl, curl_socket_t socket, const voi
 /// peer's close), CURLE_AGAIN, or CURLE_RECV_ERROR with `detail`.
 static inline CURLcode ccurl_wire_recv(SSL *ssl, curl_socket_t socket, void *buffer, size_t length, size_t *received, char *detail) {
     *received = 0;
-    if (ssl == NULL) {
-        ssize_t n = recv(socket, buffer, length, 0);
-        if (n >= 0) { *received = (size_t)n; return CURLE_OK; }
-        if (ccurl_wire_would_block()) return CURLE_AGAIN;
-        ccurl_wire_describe(SSL_ERROR_SYSCALL, errno, detail);
-        return CURLE_RECV_ERROR;
-    }
+    if (ssl == NULL) return ccurl_wire_socket_result(recv(socket, buffer, length, 0), received, CURLE_RECV_ERROR, detail);
     ERR_clear_error();
     errno = 0;
     int n = SSL_read(ssl, buffer, length > INT_MAX ? INT_MAX : (int)length);

@@ -83,7 +83,7 @@ final class ConnectionPool {
     /// be pipelined, else on a kept connection of its route, else on a new one.
     private func dispatch(_ exchange: Exchange) {
         let route = exchange.route
-        if let filling = route.filling, filling.canPipeline(exchange, depth: Self.pipelineDepth) {
+        if let filling = route.filling, filling.canPipeline(exchange) {
             exchange.connection = filling
             filling.begin(exchange)
             return
@@ -129,9 +129,11 @@ final class ConnectionPool {
 
     /// Has `connection` write what it gathered at the end of this loop turn, with whatever joins it by then.
     func flushSoon(_ connection: PooledConnection) {
-        if unflushed.isEmpty { uv_idle_start(flusher) { idle in
+        if unflushed.isEmpty {
+            uv_idle_start(flusher) { idle in
                 LoopActor.assumeIsolated { LoopHandles.owner(of: cuv_handle(idle!), as: FlushTarget.self)?.flush() }
-            } }
+            }
+        }
         if unflushed.last !== connection { unflushed.append(connection) }
     }
 

@@ -56,8 +56,8 @@ final class PooledConnection {
     /// Whether `exchange` may follow the requests on this connection, open or opening: only behind
     /// requests that may be sent again, as it too may have to go again if the connection breaks
     /// before its answer.
-    func canPipeline(_ exchange: Exchange, depth: Int) -> Bool {
-        (state == .busy || state == .connecting) && exchanges.count < depth && exchange.pipelines && exchanges.allSatisfy(\.pipelines)
+    func canPipeline(_ exchange: Exchange) -> Bool {
+        (state == .busy || state == .connecting) && exchanges.count < ConnectionPool.pipelineDepth && exchange.pipelines && exchanges.allSatisfy(\.pipelines)
     }
 
     // MARK: opening
@@ -77,11 +77,7 @@ final class PooledConnection {
         guard state == .connecting else { return }  // closed meanwhile: the client shut down
         guard code == CURLE_OK else {
             let detail = String(cString: handle.errorBuffer)
-            let waiting = exchanges
-            exchanges = []
-            close()
-            for exchange in waiting { exchange.fail(HTTPClientError(code: code, detail: detail, request: exchange.request)) }
-            return
+            return failWaiting { HTTPClientError(code: code, detail: detail, request: $0) }
         }
         var socket: curl_socket_t = -1
         ccurl_easy_getinfo_socket(handle.easy, &socket)
@@ -109,10 +105,15 @@ final class PooledConnection {
     }
 
     private func failOpening(_ reason: String) {
+        failWaiting { HTTPClientError(.connect, detail: reason, request: $0) }
+    }
+
+    /// The connection did not open: every request waiting for it fails, none goes again.
+    private func failWaiting(_ error: (HTTPClientRequest) -> HTTPClientError) {
         let waiting = exchanges
         exchanges = []
         close()
-        for exchange in waiting { exchange.fail(HTTPClientError(.connect, detail: reason, request: exchange.request)) }
+        for exchange in waiting { exchange.fail(error(exchange.request)) }
     }
 
     // MARK: requests
