@@ -3,13 +3,17 @@ import CLibUV
 
 /// One libuv loop running on its own thread.
 ///
-/// Work arrives from any thread through `enqueue`; it is queued under a lock and the loop is woken
-/// with `uv_async_send`. The loop drains the queue in bounded batches so that a flood of jobs cannot
-/// starve socket I/O and timers.
+/// Work arrives from any thread through `enqueue` and is queued under a lock. Another thread wakes
+/// the loop with `uv_async_send`; the loop thread itself only starts an idle handle, which runs the
+/// queue in this loop turn and keeps the poll from waiting, without the eventfd write and read a
+/// wake-up costs. The queue runs in bounded batches so that a flood of jobs cannot starve socket I/O
+/// and timers; jobs queued while it runs join the batch, so a chain of hops finishes in one turn.
+/// After the jobs come the turn-end hooks (`LoopActor.atTurnEnd`): writes gathered by the jobs leave
+/// together.
 public final class EventLoop: @unchecked Sendable {
-    // @unchecked: `incoming`/`state` are guarded by `shared`; `draining`/`drainIndex` are only touched on
-    // the loop thread; `uv` and `wakeup` are created once and used on the loop thread (uv_async_send
-    // is documented thread-safe).
+    // @unchecked: `incoming`/`state` are guarded by `shared`; `draining`, `drainIndex`, `turnEnd` and
+    // `turnScheduled` are only touched on the loop thread; `uv`, `wakeup` and `turn` are created once
+    // and used on the loop thread (uv_async_send is documented thread-safe).
 
     /// The loop behind `@LoopActor`: the process's single event loop.
     public static let shared = EventLoop(name: "node-agent-loop")
@@ -33,9 +37,13 @@ public final class EventLoop: @unchecked Sendable {
     /// Borrowed by the layers that own handles (`Timer`, `HTTPServer`, `HTTPClient`); loop thread only.
     public let uv: UnsafeMutablePointer<uv_loop_t>
     private let wakeup: UnsafeMutablePointer<uv_async_t>
+    private let turn: UnsafeMutablePointer<uv_idle_t>
     private let shared = Locked(Shared())
     private var draining: [Work] = []
     private var drainIndex = 0
+    private var turnEnd: [@Sendable () -> Void] = []
+    /// `turn` is started: the loop runs its queue before it polls again.
+    private var turnScheduled = false
     /// Written by the loop thread before `init` returns (ordered by `startSemaphore`), then read-only.
     private var thread = pthread_t()
     private let finished = Locked<ShutdownReport?>(nil)
@@ -50,6 +58,7 @@ public final class EventLoop: @unchecked Sendable {
         uv = .allocate(capacity: 1)
         precondition(uv_loop_init(uv) == 0, "uv_loop_init failed")
         wakeup = LoopHandles.allocate(uv_async_t.self)
+        turn = LoopHandles.allocate(uv_idle_t.self)
         startSemaphore = .allocate(capacity: 1)
         exitSemaphore = .allocate(capacity: 1)
         uv_sem_init(startSemaphore, 0)
@@ -57,9 +66,11 @@ public final class EventLoop: @unchecked Sendable {
         _ = serialExecutor
         _ = taskExecutor
         wakeup.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        turn.pointee.data = wakeup.pointee.data
         precondition(uv_async_init(uv, wakeup, { handle in
             EventLoop.from(handle!.pointee.data).drain()
         }) == 0, "uv_async_init failed")
+        precondition(uv_idle_init(uv, turn) == 0, "uv_idle_init failed")
         startThread()
         uv_sem_wait(startSemaphore)
     }
@@ -119,27 +130,56 @@ public final class EventLoop: @unchecked Sendable {
             // A job that can never run would hang its task forever: fail loudly instead.
             fatalError("work enqueued on event loop \(name) after shutdown")
         }
-        uv_async_send(wakeup)
+        if fromOtherThread { uv_async_send(wakeup) } else { scheduleTurn() }
+    }
+
+    /// Runs `body` on the loop thread after the jobs of this turn; loop thread only.
+    public func atTurnEnd(_ body: @escaping @Sendable () -> Void) {
+        preconditionInLoop()
+        turnEnd.append(body)
+        scheduleTurn()
+    }
+
+    private func scheduleTurn() {
+        guard !turnScheduled, turn.pointee.data != nil else { return }
+        turnScheduled = true
+        uv_idle_start(turn) { handle in
+            EventLoop.from(handle!.pointee.data).drain()
+        }
     }
 
     private func drain() {
-        if drainIndex == draining.count {
-            draining.removeAll(keepingCapacity: true)
-            drainIndex = 0
-            shared.withLock { swap(&$0.incoming, &draining) }
-        }
-        let end = min(draining.count, drainIndex + Self.batchSize)
-        while drainIndex < end {
+        var budget = Self.batchSize
+        while budget > 0 {
+            if drainIndex == draining.count {
+                draining.removeAll(keepingCapacity: true)
+                drainIndex = 0
+                shared.withLock { swap(&$0.incoming, &draining) }
+                if draining.isEmpty { break }
+            }
             let work = draining[drainIndex]
             drainIndex += 1
+            budget -= 1
             switch work {
             case .serial(let job): job.runSynchronously(on: serialExecutor.asUnownedSerialExecutor())
             case .task(let job): job.runSynchronously(on: taskExecutor.asUnownedTaskExecutor())
             case .closure(let body): body()
             }
         }
+        while !turnEnd.isEmpty {
+            let hooks = turnEnd
+            turnEnd.removeAll()
+            for hook in hooks { hook() }
+        }
+        // `turn` is closed once shutdown has run: it must not be started again.
+        guard turn.pointee.data != nil else { return }
         let more = drainIndex < draining.count || shared.withLock { !$0.incoming.isEmpty }
-        if more { uv_async_send(wakeup) }
+        if !more, turnScheduled {
+            turnScheduled = false
+            uv_idle_stop(turn)
+        } else if more {
+            scheduleTurn()
+        }
     }
 
     /// What `shutdown` found: handles still open that their owners never closed are a leak.
@@ -154,8 +194,9 @@ public final class EventLoop: @unchecked Sendable {
     public func shutdown() -> ShutdownReport {
         precondition(!inLoop, "shutdown must be called from outside the loop thread")
         execute { [self] in
-            // The wake-up handle's `data` is unretained: clear it so the generic close does not release it.
+            // The wake-up and turn handles' `data` is unretained: clear it so the generic close does not release it.
             wakeup.pointee.data = nil
+            turn.pointee.data = nil
             var leaked = 0
             withUnsafeMutablePointer(to: &leaked) { counter in
                 uv_walk(uv, { handle, arg in
@@ -164,8 +205,8 @@ public final class EventLoop: @unchecked Sendable {
                     LoopHandles.close(handle)
                 }, counter)
             }
-            // The wake-up handle is ours, not a leak.
-            finished.withLock { $0 = ShutdownReport(leakedHandles: leaked - 1, loopClosed: false) }
+            // The wake-up and turn handles are ours, not leaks.
+            finished.withLock { $0 = ShutdownReport(leakedHandles: leaked - 2, loopClosed: false) }
             shared.withLock { $0.stopping = true }
         }
         uv_sem_wait(exitSemaphore)

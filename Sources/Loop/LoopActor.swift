@@ -13,6 +13,13 @@ public actor LoopActor {
 
     public static var sharedUnownedExecutor: UnownedSerialExecutor { shared.executor }
 
+    /// Runs `body` at the end of this loop turn, after the jobs queued so far, so that writes gathered
+    /// during the turn leave together.
+    @LoopActor
+    public static func atTurnEnd(_ body: @escaping @LoopActor @Sendable () -> Void) {
+        EventLoop.shared.atTurnEnd { assumeIsolated(body) }
+    }
+
     /// Runs `operation` as `@LoopActor` code when the caller is known, at run time, to be on the loop
     /// thread — as libuv callbacks are. Traps otherwise.
     /// Inlinable, so the closure is not boxed on the heap for every libuv and curl callback.

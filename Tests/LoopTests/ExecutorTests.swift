@@ -72,6 +72,29 @@ private func runsOnLoop() async -> Bool { EventLoop.shared.inLoop }
         #expect(report.loopClosed)
     }
 
+    @Test func jobsQueuedOnTheLoopRunInTheirTurnAndTurnEndHooksAfterThem() async {
+        let loop = EventLoop(name: "turn-test")
+        let order = Locked<[String]>([])
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            loop.execute {
+                loop.atTurnEnd {
+                    order.withLock { $0.append("end") }
+                    done.resume()
+                }
+                loop.execute {
+                    order.withLock { $0.append("first") }
+                    loop.execute { order.withLock { $0.append("second") } }
+                }
+            }
+        }
+        // The hook waited for the job queued before it and for the job that job queued in turn.
+        #expect(order.withLock { $0 } == ["first", "second", "end"])
+        #expect(loop.crossThreadJobs == 1)
+        let report = loop.shutdown()
+        #expect(report.leakedHandles == 0)
+        #expect(report.loopClosed)
+    }
+
     @Test func shutdownClosesLeftoverHandlesAndTheLoop() async {
         let loop = EventLoop(name: "shutdown-test")
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in

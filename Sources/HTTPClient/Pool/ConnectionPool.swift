@@ -33,22 +33,16 @@ final class ConnectionPool {
     private static let maxRetries = 3
     /// Connections whose gathered requests go out at the end of this loop turn.
     private var unflushed: [PooledConnection] = []
-    /// Runs the flush: an idle handle, which also keeps the loop from waiting in its poll before it.
-    private let flusher: UnsafeMutablePointer<uv_idle_t>
 
     init(configuration: HTTPClientConfiguration, admission: Admission) {
         precondition(CurlGlobal.initialized, "curl_global_init failed")
         self.configuration = configuration
         self.admission = admission
         receiveBuffer = .allocate(byteCount: 64 << 10, alignment: 16)
-        flusher = LoopHandles.allocate(uv_idle_t.self)
-        uv_idle_init(EventLoop.shared.uv, flusher)
-        LoopHandles.attach(FlushTarget(self), to: cuv_handle(flusher))
     }
 
     isolated deinit {
         receiveBuffer.deallocate()
-        LoopHandles.close(cuv_handle(flusher))
     }
 
     private var now: UInt64 { uv_now(EventLoop.shared.uv) }
@@ -129,16 +123,11 @@ final class ConnectionPool {
 
     /// Has `connection` write what it gathered at the end of this loop turn, with whatever joins it by then.
     func flushSoon(_ connection: PooledConnection) {
-        if unflushed.isEmpty {
-            uv_idle_start(flusher) { idle in
-                LoopActor.assumeIsolated { LoopHandles.owner(of: cuv_handle(idle!), as: FlushTarget.self)?.flush() }
-            }
-        }
+        if unflushed.isEmpty { LoopActor.atTurnEnd { [weak self] in self?.flush() } }
         if unflushed.last !== connection { unflushed.append(connection) }
     }
 
-    fileprivate func flush() {
-        uv_idle_stop(flusher)
+    private func flush() {
         let connections = unflushed
         unflushed.removeAll(keepingCapacity: true)
         for route in routes { route.filling = nil }
@@ -203,12 +192,4 @@ final class ConnectionPool {
         sweep?.cancel()
         sweep = nil
     }
-}
-
-/// The flush handle's owner: it must not keep the pool alive.
-@LoopActor
-private final class FlushTarget {
-    weak var pool: ConnectionPool?
-    init(_ pool: ConnectionPool) { self.pool = pool }
-    func flush() { pool?.flush() }
 }
