@@ -44,6 +44,8 @@ final class Connection {
     private var shutdownDone = false
     private var eofReceived = false
     private var readPaused = false
+    /// A flush waits for the end of the loop turn (`flushAtTurnEnd`).
+    private var flushPending = false
     private var peerKnown = false
     private(set) var pendingWriteBytes = 0
     private var drainWaiters: [CheckedContinuation<Void, Never>] = []
@@ -190,6 +192,18 @@ final class Connection {
         }
     }
 
+    /// Flushes at the end of this loop turn: answers to pipelined requests handled in the same turn
+    /// then leave in one write, one TLS record and one segment for the client to read.
+    func flushAtTurnEnd() {
+        guard !flushPending else { return }
+        flushPending = true
+        LoopActor.atTurnEnd { [weak self] in
+            guard let self else { return }
+            flushPending = false
+            flush()
+        }
+    }
+
     private func writeToSocket(_ buffer: ByteBuffer) {
         let total = buffer.count
         guard total > 0, let base = buffer.base else { return }
@@ -265,7 +279,11 @@ final class Connection {
         if case .upgraded(let upgraded) = mode { upgraded.finish() }
         mode = .ignoring
         dropQueue()
-        tls?.shutdown()
+        if let tls {
+            flush()  // answers already queued go before the close_notify
+            guard !isClosed else { return }
+            tls.shutdown()
+        }
         flush()
         guard !isClosed else { return }
         shutdownIssued = true

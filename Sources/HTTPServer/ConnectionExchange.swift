@@ -130,7 +130,8 @@ extension Connection {
         closeGracefully()
     }
 
-    /// The streaming response `writer` is complete: close, or go on with pipelined requests.
+    /// The streaming response `writer` is complete: close, or go on with pipelined requests. While a
+    /// pipelined request is being handled the answers before it wait for the end of the loop turn.
     func responseFinished(_ writer: StreamingResponse, close: Bool) {
         guard active === writer else { return }
         active = nil
@@ -140,7 +141,7 @@ extension Connection {
             return
         }
         processQueue()
-        flush()
+        if active != nil { flushAtTurnEnd() } else { flush() }
         refreshDeadline()
         updateReading()
     }

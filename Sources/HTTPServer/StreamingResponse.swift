@@ -97,6 +97,11 @@ final class StreamingResponse: HTTPResponseWriter {
             }
             body = .length(remaining: remaining - bytes.count)
             outbound.append(bytes)
+            if remaining == bytes.count, outbound.count <= connection.highWaterMark {
+                // Complete and small: `end` follows, and a pipelined answer may join it (`responseFinished`).
+                connection.flushAtTurnEnd()
+                return
+            }
         case .chunked:
             outbound.appendHex(bytes.count)
             outbound.append("\r\n")
@@ -135,7 +140,6 @@ final class StreamingResponse: HTTPResponseWriter {
             default: break
             }
         }
-        connection.flush()
         connection.responseFinished(self, close: closeAfter)
     }
 

@@ -1,3 +1,4 @@
+import Glibc
 import HTTP
 import HTTPServer
 import Loop
@@ -89,6 +90,59 @@ import Testing
         #expect(all.contains("Transfer-Encoding: chunked"))
         #expect(all.components(separatedBy: "HTTP/1.1 200 OK").count == 4)
         #expect(rest.closed)
+        await server.stop()
+    }
+
+    @Test @LoopActor func answersToPipelinedRequestsLeaveInOneWrite() async throws {
+        var router = Router()
+        // Each request runs as a task of its own, started when the one before it has answered.
+        router.get("/n/{n}", streaming: { request, writer in
+            try? await writer.respond(.text("<\(request.pathParameters["n"] ?? "")>"))
+        })
+        let server = try startServer(router)
+        let port = server.port
+        let bursts = try await offLoop {
+            let client = try RawClient(port: port)
+            var bursts: [(text: String, reads: Int)] = []
+            // The ten tasks run in one loop turn and their answers leave in one write, read at once.
+            // Other tests share the loop: one that floods it with jobs ends the turn early, so a
+            // burst is sent again, up to 5 times, until one turn carried it.
+            for _ in 0..<5 {
+                let before = client.reads
+                try client.send((0..<10).map { "GET /n/\($0) HTTP/1.1\r\nHost: x\r\n\r\n" }.joined())
+                bursts.append((client.read(until: "<9>"), client.reads - before))
+                if bursts.last!.reads == 1 { break }
+                usleep(500_000)
+            }
+            return bursts
+        }
+        for burst in bursts {
+            let order = (0..<10).compactMap { burst.text.range(of: "<\($0)>")?.lowerBound }
+            #expect(order.count == 10 && order == order.sorted())
+        }
+        #expect(bursts.last?.reads == 1)
+        await server.stop()
+    }
+
+    @Test @LoopActor func aSlowPipelinedRequestDoesNotHoldBackTheAnswerBeforeIt() async throws {
+        let gate = Gate()
+        var router = Router()
+        router.get("/fast", streaming: { _, writer in try? await writer.respond(.text("<fast>")) })
+        router.get("/slow", streaming: { _, writer in
+            await gate.wait()
+            try? await writer.respond(.text("<slow>"))
+        })
+        let server = try startServer(router)
+        let port = server.port
+        let client = try await offLoop { try RawClient(port: port) }
+        let first = try await offLoop {
+            try client.send("GET /fast HTTP/1.1\r\nHost: x\r\n\r\nGET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+            return client.read(until: "<fast>")
+        }
+        #expect(first.contains("<fast>") && !first.contains("<slow>"))
+        gate.open()
+        let second = try await offLoop { client.read(until: "<slow>") }
+        #expect(second.contains("<slow>"))
         await server.stop()
     }
 

@@ -5,6 +5,8 @@ import Foundation
 public final class RawClient: @unchecked Sendable {
     // @unchecked: a RawClient is used by one test at a time; the fd is only closed in close()/deinit.
     private var fd: Int32
+    /// Receives that returned bytes: how many pieces the peer's answers arrived in.
+    public private(set) var reads = 0
 
     public init(port: Int, host: String = "127.0.0.1", readTimeout: Double = 30) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -69,6 +71,7 @@ public final class RawClient: @unchecked Sendable {
         while String(decoding: received, as: UTF8.self).components(separatedBy: marker).count - 1 < count {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             guard n > 0 else { break }
+            reads += 1
             received += buffer[..<n]
         }
         return String(decoding: received, as: UTF8.self)
