@@ -19,6 +19,9 @@ final class PodController {
         /// On the heap: most pods have none, and a state is held per pod.
         @IndirectOptional var written: PodStatus?
         var writtenVersion: Int?
+        /// While a status write is under way, the versions of the updates that came meanwhile: the
+        /// write's echo may come before its answer, and is only known as one once the answer is in.
+        var versionsDuringWrite: [Int]?
         /// The phase of the last write: pods are counted by it.
         var writtenPhase: String?
     }
@@ -109,11 +112,32 @@ final class PodController {
     /// write, so it no longer needs keeping.
     private func updated(_ pod: Pod) {
         let key = Store<Pod>.key(of: pod)
+        let version = pod.metadata.resourceVersion.flatMap { Int($0) } ?? -1
+        if states[key]?.versionsDuringWrite != nil {
+            states[key]?.versionsDuringWrite?.append(version)
+            return
+        }
         if let written = states[key]?.writtenVersion, pod.metadata.resourceVersion.flatMap({ Int($0) }) == written {
             states[key]?.written = nil
             return
         }
         enqueue(pod)
+    }
+
+    /// A status write of `key` starts: updates wait for its answer (`writeEnded`).
+    func writeStarted(_ key: String) { states[key]?.versionsDuringWrite = [] }
+
+    /// A status write of `key` ended: the updates that came meanwhile are judged now, against the
+    /// version the write produced, and any that is not its echo queues a reconcile.
+    func writeEnded(_ key: String) {
+        guard let versions = states[key]?.versionsDuringWrite else { return }
+        states[key]?.versionsDuringWrite = nil
+        let written = states[key]?.writtenVersion
+        if versions.contains(where: { $0 != written }), let pod = informer.store.get(key) {
+            enqueue(pod)
+        } else if !versions.isEmpty {
+            states[key]?.written = nil
+        }
     }
 
     private func enqueue(_ pod: Pod) {

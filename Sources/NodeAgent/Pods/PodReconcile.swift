@@ -151,6 +151,8 @@ extension PodController {
             (try JSONValue(encoding: status), try JSONValue(encoding: before))
         }
         guard next != previous else { return }
+        writeStarted(key)
+        defer { writeEnded(key) }
         guard let writtenVersion = try await patchStatus(pod, next) else { return }
         countPhase(from: states[key]?.writtenPhase, to: status.phase)
         states[key]?.writtenPhase = status.phase
