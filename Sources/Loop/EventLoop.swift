@@ -174,11 +174,11 @@ public final class EventLoop: @unchecked Sendable {
         // `turn` is closed once shutdown has run: it must not be started again.
         guard turn.pointee.data != nil else { return }
         let more = drainIndex < draining.count || shared.withLock { !$0.incoming.isEmpty }
-        if !more, turnScheduled {
+        if more {
+            scheduleTurn()
+        } else if turnScheduled {
             turnScheduled = false
             uv_idle_stop(turn)
-        } else if more {
-            scheduleTurn()
         }
     }
 

@@ -117,7 +117,7 @@ final class PodController {
             states[key]?.versionsDuringWrite?.append(version)
             return
         }
-        if let written = states[key]?.writtenVersion, pod.metadata.resourceVersion.flatMap({ Int($0) }) == written {
+        if let written = states[key]?.writtenVersion, version == written {
             states[key]?.written = nil
             return
         }
